@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: install dependencies, build the dev
+# preset and run every test (unit + kernel integration tests when root), then
+# the ASan/UBSan unit tests, then each libFuzzer target for FUZZ_SECONDS on
+# its seed corpus.
+#
+#   scripts/test.sh              everything
+#   SKIP_ASAN=1 SKIP_FUZZ=1 ...  the quick loop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+JOBS=${JOBS:-$(nproc)}
+
+bash scripts/install-deps.sh
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "dev build"
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j "$JOBS"
+
+step "dev tests (unit + integration)"
+ctest --preset dev -j "$JOBS"
+
+if [[ -z "${SKIP_ASAN:-}" ]]; then
+  step "asan+ubsan build"
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$JOBS"
+  step "asan+ubsan unit tests"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset asan -j "$JOBS" -L unit
+fi
+
+if [[ -z "${SKIP_FUZZ:-}" ]]; then
+  step "fuzz build"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$JOBS"
+  mapfile -t fuzzers < <(find build/fuzz/src -type f -executable -name '*_fuzzer' | sort)
+  for fuzzer in "${fuzzers[@]}"; do
+    name=$(basename "$fuzzer")          # <module>_<stem>_fuzzer
+    module=${name%%_*}
+    stem=${name#"${module}"_}
+    seeds="src/${module}/testdata/${stem}_corpus"
+    work="build/fuzz/corpus/${name}"
+    mkdir -p "$work"
+    step "fuzz ${name} for ${FUZZ_SECONDS}s (seeds: ${seeds})"
+    args=(-max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
+    [[ -d "$seeds" ]] && args+=("$work" "$seeds") || args+=("$work")
+    "$fuzzer" "${args[@]}" 2>&1 | tail -n 12
+  done
+fi
+
+step "all test stages passed"
