@@ -1,0 +1,67 @@
+// Process: one process *image* as SECL sees it (spec §6.1). A fork creates a
+// child image that copies the parent's image (is_thread = true); an exec
+// creates a new image for the same pid whose lineage parent is the pre-exec
+// image. Walking `lineage_parent` from an image therefore yields exactly
+// SECL's `process.ancestors` list (each binary typically twice), and it keeps
+// the launcher of a double fork even after the child was reparented.
+//
+// Images are shared, reference-counted and owned by their descendants through
+// `lineage_parent`, so an ancestor stays resolvable for as long as any
+// descendant image is referenced, however long ago it exited. Only the
+// pipeline thread mutates an image (exit fields); other threads receive copies.
+
+#ifndef PICKET_PROC_PROCESS_H_
+#define PICKET_PROC_PROCESS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "events/process_events.h"
+
+namespace picket::proc {
+
+struct Process {
+  events::ProcessKey key;         // tgid + start time of the thread group
+  events::ProcessKey parent_key;  // real parent (ppid) when the image was created
+  std::uint32_t tid = 0;          // thread that performed the exec (or the leader)
+
+  // The image: what the process runs.
+  std::string comm;
+  events::FileInfo file;         // executable (the script for a #! exec)
+  events::FileInfo interpreter;  // #! interpreter; empty path otherwise
+  std::string filename;          // as passed to exec
+  std::vector<std::string> argv;  // argv[0] included
+  bool args_truncated = false;
+  std::vector<std::string> envp;
+  bool envs_truncated = false;
+  events::Credentials credentials;
+  std::string tty;
+  std::uint64_t cgroup_id = 0;
+  std::string cgroup_path;
+  std::string container_id;
+  events::Namespaces namespaces;
+  std::uint32_t exec_flags = 0;  // events::ExecFlag bits of the exec that made the image
+
+  std::uint64_t fork_time_ns = 0;  // when the thread group was created
+  std::uint64_t exec_time_ns = 0;  // when this image was exec'd; 0 for a fork copy
+  std::uint64_t exit_time_ns = 0;  // 0 while alive
+  std::int32_t exit_code = 0;
+
+  bool is_exec = false;    // image created by an exec
+  bool is_thread = false;  // fork child that has not exec'd
+  bool from_seed = false;  // built from /proc (or iter/task), not from events
+
+  // The image this one came from: the pre-exec image (exec) or the parent's
+  // image at fork time (fork). nullptr at the root of what we know.
+  std::shared_ptr<Process> lineage_parent;
+
+  bool is_alive() const { return exit_time_ns == 0; }
+};
+
+using ProcessPtr = std::shared_ptr<Process>;
+
+}  // namespace picket::proc
+
+#endif  // PICKET_PROC_PROCESS_H_
