@@ -17,9 +17,8 @@
 #ifndef PICKET_APP_COMMAND_H_
 #define PICKET_APP_COMMAND_H_
 
-#include <vector>
-
 #include <CLI/CLI.hpp>
+#include <vector>
 
 namespace picket::app {
 

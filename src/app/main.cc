@@ -1,9 +1,8 @@
 // picket: Linux runtime-security agent. Entry point: builds the CLI from the
 // registered subcommands (see command.h) and runs the selected one.
 
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "app/command.h"
 #include "app/version.h"

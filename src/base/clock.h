@@ -10,9 +10,9 @@
 
 namespace picket {
 
-std::uint64_t BootTimeNs();      // CLOCK_BOOTTIME now
-std::uint64_t RealtimeNs();      // CLOCK_REALTIME now (ns since the Unix epoch)
-std::uint64_t MonotonicNs();     // CLOCK_MONOTONIC now
+std::uint64_t BootTimeNs();   // CLOCK_BOOTTIME now
+std::uint64_t RealtimeNs();   // CLOCK_REALTIME now (ns since the Unix epoch)
+std::uint64_t MonotonicNs();  // CLOCK_MONOTONIC now
 
 // Offset to add to a CLOCK_BOOTTIME stamp to get ns since the Unix epoch.
 // Measured by bracketing a REALTIME read between two BOOTTIME reads.

@@ -17,8 +17,7 @@ class UserNames {
  public:
   // Entries are re-resolved after `max_age_ns` (accounts do change), and the
   // cache is cleared when it reaches `max_entries`.
-  explicit UserNames(std::uint64_t max_age_ns = 60'000'000'000ULL,
-                     std::size_t max_entries = 4096);
+  explicit UserNames(std::uint64_t max_age_ns = 60'000'000'000ULL, std::size_t max_entries = 4096);
 
   const std::string& User(std::uint32_t uid);
   const std::string& Group(std::uint32_t gid);

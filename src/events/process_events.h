@@ -70,21 +70,21 @@ struct Namespaces {
 
 // Bits of ExecEvent::flags.
 enum ExecFlag : std::uint32_t {
-  kExecScript = 1u << 0,          // run through a #! interpreter
-  kExecMemfd = 1u << 1,           // the executed file is a memfd
-  kExecDeletedFile = 1u << 2,     // the executed file had no links (deleted)
-  kExecSecureExec = 1u << 3,      // setuid/setgid/file caps (AT_SECURE)
-  kExecThroughFd = 1u << 4,       // fexecve / execveat with a directory fd
-  kExecArgsTruncated = 1u << 5,   // argv did not fit the capture buffer
-  kExecEnvTruncated = 1u << 6,    // envp did not fit the capture buffer
-  kExecPathTruncated = 1u << 7,   // the in-kernel path walk hit its depth limit
-  kExecFromNonLeader = 1u << 8,   // exec called by a thread other than the leader
+  kExecScript = 1u << 0,         // run through a #! interpreter
+  kExecMemfd = 1u << 1,          // the executed file is a memfd
+  kExecDeletedFile = 1u << 2,    // the executed file had no links (deleted)
+  kExecSecureExec = 1u << 3,     // setuid/setgid/file caps (AT_SECURE)
+  kExecThroughFd = 1u << 4,      // fexecve / execveat with a directory fd
+  kExecArgsTruncated = 1u << 5,  // argv did not fit the capture buffer
+  kExecEnvTruncated = 1u << 6,   // envp did not fit the capture buffer
+  kExecPathTruncated = 1u << 7,  // the in-kernel path walk hit its depth limit
+  kExecFromNonLeader = 1u << 8,  // exec called by a thread other than the leader
 };
 
 struct ForkEvent {
   std::uint64_t timestamp_ns = 0;
-  ProcessKey child;   // the new thread group
-  ProcessKey parent;  // its real parent thread group
+  ProcessKey child;              // the new thread group
+  ProcessKey parent;             // its real parent thread group
   std::uint32_t parent_tid = 0;  // the thread that called fork/clone
   std::uint64_t cgroup_id = 0;
 
@@ -93,8 +93,8 @@ struct ForkEvent {
 
 struct ExecEvent {
   std::uint64_t timestamp_ns = 0;
-  ProcessKey process;  // pid = tgid after exec
-  ProcessKey parent;   // real parent at exec time
+  ProcessKey process;     // pid = tgid after exec
+  ProcessKey parent;      // real parent at exec time
   std::uint32_t tid = 0;  // the thread that called exec (old_pid)
   Credentials credentials;
   std::string comm;      // the new comm (≤ 15 bytes)
@@ -114,7 +114,7 @@ struct ExecEvent {
   std::string cgroup_path;   // cgroup v2 (or v1 memory controller) path
   std::string container_id;  // derived from cgroup_path; "" on the host
   Namespaces namespaces;
-  std::string tty;  // "pts0"; "" when none
+  std::string tty;          // "pts0"; "" when none
   std::uint32_t flags = 0;  // ExecFlag bits
 
   bool has_flag(ExecFlag flag) const { return (flags & flag) != 0; }

@@ -29,9 +29,9 @@ struct Process {
 
   // The image: what the process runs.
   std::string comm;
-  events::FileInfo file;         // executable (the script for a #! exec)
-  events::FileInfo interpreter;  // #! interpreter; empty path otherwise
-  std::string filename;          // as passed to exec
+  events::FileInfo file;          // executable (the script for a #! exec)
+  events::FileInfo interpreter;   // #! interpreter; empty path otherwise
+  std::string filename;           // as passed to exec
   std::vector<std::string> argv;  // argv[0] included
   bool args_truncated = false;
   std::vector<std::string> envp;
@@ -56,6 +56,11 @@ struct Process {
   // The image this one came from: the pre-exec image (exec) or the parent's
   // image at fork time (fork). nullptr at the root of what we know.
   std::shared_ptr<Process> lineage_parent;
+  // Maintained by ProcessTree to bound lineage memory (process_tree.h):
+  // an upper bound of the images above this one, and whether the tree cut
+  // `lineage_parent` here (the real lineage continues beyond what is kept).
+  std::uint32_t lineage_depth = 0;
+  bool lineage_cut = false;
 
   bool is_alive() const { return exit_time_ns == 0; }
 };
