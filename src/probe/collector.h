@@ -1,0 +1,133 @@
+// probe/: owns the kernel side of event collection. A Collector opens the BPF
+// skeleton (bpf/process_events.bpf.c), configures it, loads it (tp_btf
+// programs where the kernel accepts them, raw_tp otherwise), attaches the
+// sched_process_{fork,exec,exit} programs and pumps the one ring buffer they
+// share, handing every record to decode/ and every event to the caller.
+//
+// Wake-ups are batched: the BPF side submits with BPF_RB_NO_WAKEUP until
+// `wakeup_threshold_bytes` are pending, then forces a wake-up; Poll() drains
+// the ring explicitly when its wait times out, so a quiet system still
+// delivers within one poll timeout.
+//
+// Thread-compatible: one thread calls Poll(); Stats() may be called from that
+// same thread (it reads per-CPU maps and the decode counters).
+
+#ifndef PICKET_PROBE_COLLECTOR_H_
+#define PICKET_PROBE_COLLECTOR_H_
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "decode/decode.h"
+#include "events/process_events.h"
+
+namespace picket::probe {
+
+enum class AttachMode {
+  kAuto,   // try tp_btf, fall back to raw_tp if the kernel refuses it
+  kTpBtf,  // BPF_PROG_TYPE_TRACING / BPF_TRACE_RAW_TP only
+  kRawTp,  // BPF_PROG_TYPE_RAW_TRACEPOINT only (works back to 4.17, no tracefs)
+};
+
+std::string_view AttachModeName(AttachMode mode);  // "auto", "tp_btf", "raw_tp"
+
+struct CollectorOptions {
+  // BPF ring buffer size; rounded up to a power of two, at least one page.
+  // 16 MiB holds ~30k exec cycles (~520 B each): a multi-second consumer
+  // stall during an exec storm without losses.
+  std::uint32_t ring_size_bytes = 16u << 20;
+  // argv bytes captured per exec (the rest is counted in args_size and
+  // flagged kExecArgsTruncated). Clamped to [0, PICKET_ARGS_CAP_MAX].
+  std::uint32_t argv_capture_bytes = 4096;
+  bool capture_env = false;
+  std::uint32_t env_capture_bytes = 2048;  // when capture_env; same clamp
+  // Pending ring bytes that force a consumer wake-up. 0: wake on every
+  // record (lowest latency, several µs more kernel cost per event).
+  std::uint32_t wakeup_threshold_bytes = 64u << 10;
+  AttachMode attach_mode = AttachMode::kAuto;
+  // stat() a #! script's path in user space to fill file.inode/mode/...
+  // (the kernel only holds the interpreter's file at the exec hook). When the
+  // script is already gone, those fields stay 0.
+  bool stat_script_files = true;
+};
+
+struct CollectorStats {
+  // Kernel side, summed over CPUs: records the ring accepted / refused.
+  std::uint64_t emitted_fork = 0;
+  std::uint64_t emitted_exec = 0;
+  std::uint64_t emitted_exit = 0;
+  std::uint64_t lost_fork = 0;
+  std::uint64_t lost_exec = 0;
+  std::uint64_t lost_exit = 0;
+  // User side: events delivered to Poll() callbacks, by kind.
+  std::uint64_t delivered_fork = 0;
+  std::uint64_t delivered_exec = 0;
+  std::uint64_t delivered_exit = 0;
+  // Records decode/ rejected, by decode::Malformation.
+  std::array<std::uint64_t, decode::kMalformationCount> malformed{};
+
+  std::uint64_t lost() const { return lost_fork + lost_exec + lost_exit; }
+  std::uint64_t malformed_total() const;
+};
+
+// One loaded BPF program, for benchmarks (kernel.bpf_stats_enabled) and logs.
+struct ProgramInfo {
+  std::string name;  // "exec_raw", "fork_btf", ...
+  std::uint32_t id = 0;
+};
+
+class Collector {
+ public:
+  using EventCallback = std::function<void(events::Event&&)>;
+
+  // Opens, configures, loads and attaches. Fails with one actionable message
+  // naming what is missing: kPermissionDenied when not root / lacking
+  // CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN); kUnsupported when the kernel has
+  // no BTF (/sys/kernel/btf/vmlinux) or refuses a program (the message carries
+  // the program name, errno and the tail of the verifier log).
+  static Result<std::unique_ptr<Collector>> Open(const CollectorOptions& options);
+
+  ~Collector();
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  // Waits up to `timeout` for a wake-up, then drains everything pending,
+  // calling `on_event` once per decoded event in ring order (fork before the
+  // child's exec before its exit). Malformed records are counted in Stats(),
+  // never delivered. Returns the number of records consumed (events +
+  // malformed). The callback must not call Poll().
+  Result<std::size_t> Poll(std::chrono::milliseconds timeout, const EventCallback& on_event);
+
+  CollectorStats Stats() const;
+
+  // tp_btf or raw_tp: what the kernel accepted.
+  AttachMode attach_mode() const { return attach_mode_; }
+  // The offset all event times were converted with (see decode::DecodeOptions).
+  std::int64_t boot_to_realtime_offset_ns() const { return decode_options_.boot_to_realtime_offset_ns; }
+  std::vector<ProgramInfo> Programs() const;
+
+ private:
+  struct Skeleton;  // the bpftool skeleton + ring buffer, in collector.cc
+  Collector(std::unique_ptr<Skeleton> skeleton, AttachMode mode, CollectorOptions options);
+  static int HandleSample(void* ctx, void* data, std::size_t size);
+
+  std::unique_ptr<Skeleton> skeleton_;
+  AttachMode attach_mode_;
+  CollectorOptions options_;
+  decode::DecodeOptions decode_options_;
+  const EventCallback* current_callback_ = nullptr;  // valid during Poll()
+  std::size_t consumed_in_poll_ = 0;
+  CollectorStats user_stats_;  // delivered_* and malformed; kernel fields unused
+};
+
+}  // namespace picket::probe
+
+#endif  // PICKET_PROBE_COLLECTOR_H_
