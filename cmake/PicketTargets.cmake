@@ -43,6 +43,10 @@ function(picket_library name)
     add_executable(${name}_${test_name} ${test})
     target_link_libraries(${name}_${test_name} PRIVATE picket_${name} ${ARG_TEST_DEPS}
       GTest::gmock GTest::gtest_main picket_warnings)
+    # Signals emitted by tests are appended under this directory and checked
+    # against docs/signal.schema.json by scripts/validate-signals.py.
+    target_compile_definitions(${name}_${test_name} PRIVATE
+      PICKET_SIGNAL_CAPTURE_DIR="${CMAKE_BINARY_DIR}/test-signals")
     gtest_discover_tests(${name}_${test_name}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
       PROPERTIES LABELS unit ENVIRONMENT "PICKET_SOURCE_DIR=${PROJECT_SOURCE_DIR}"

@@ -21,7 +21,11 @@ cmake --preset dev >/dev/null
 cmake --build --preset dev -j "$JOBS"
 
 step "dev tests (unit + integration)"
+rm -rf build/dev/test-signals
 ctest --preset dev -j "$JOBS"
+
+step "every signal the suite emitted validates against docs/signal.schema.json"
+/usr/bin/python3 scripts/validate-signals.py build/dev/test-signals
 
 if [[ -z "${SKIP_ASAN:-}" ]]; then
   step "asan+ubsan build"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace picket::signals {
@@ -50,6 +52,15 @@ struct Chain {
   }
 };
 
+// Appends the signal to the suite-wide capture directory, which
+// scripts/validate-signals.py checks against docs/signal.schema.json.
+void Capture(const Signal& signal) {
+  const char* dir = PICKET_SIGNAL_CAPTURE_DIR;
+  std::filesystem::create_directories(dir);
+  std::ofstream(std::filesystem::path(dir) / "signals_unit.jsonl", std::ios::app)
+      << signal.ToJsonLine() << "\n";
+}
+
 RuleInfo NetUtilRule() {
   RuleInfo rule;
   rule.id = "net_util";
@@ -75,6 +86,7 @@ TEST(SignalBuilderTest, CarriesRuleProcessAncestorsAndMessage) {
   AgentInfo agent{.hostname = "h1", .picket_version = "0.1.0"};
   Signal signal = BuildSignal(NetUtilRule(), match, agent, names);
 
+  Capture(signal);
   EXPECT_EQ(signal.rule_id, "net_util");
   EXPECT_EQ(signal.pid, 101u);
   EXPECT_EQ(signal.message,
@@ -113,6 +125,7 @@ TEST(SignalBuilderTest, GroupIdIsReportedWithSourceRuleTag) {
   rule.group_id = "net_util_group";
   MatchContext match{.event = &chain.event, .process = chain.curl.get()};
   Signal signal = BuildSignal(rule, match, AgentInfo{}, names);
+  Capture(signal);
   EXPECT_EQ(signal.rule_id, "net_util_group");
   EXPECT_EQ(signal.document["agent"]["original_rule_id"], "net_util");
   const nlohmann::json& tags = signal.document["tags"];
@@ -127,6 +140,7 @@ TEST(SignalBuilderTest, ExitCauseFromWaitStatus) {
       events::ExitEvent{.timestamp_ns = 1, .process = chain.curl->key, .exit_code = 9};
   MatchContext match{.event = &killed, .process = chain.curl.get()};
   Signal signal = BuildSignal(NetUtilRule(), match, AgentInfo{}, names);
+  Capture(signal);
   EXPECT_EQ(signal.document["exit"]["cause"], "SIGNALED");
   EXPECT_EQ(signal.document["exit"]["code"], 9);
   EXPECT_EQ(signal.document["evt"]["name"], "exit");
