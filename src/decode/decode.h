@@ -25,13 +25,13 @@ namespace picket::decode {
 
 // Why a record was rejected. Keep kMalformationCount last.
 enum class Malformation : std::uint8_t {
-  kTooShort,             // fewer bytes than the common header
-  kBadAbiVersion,        // header.abi_version != PICKET_ABI_VERSION
-  kUnknownKind,          // header.kind is not fork/exec/exit
-  kSizeMismatch,         // header.size disagrees with the bytes received or the kind's layout
-  kBlobOutOfBounds,      // an exec field reference points outside the record
-  kUnterminatedString,   // a NUL-terminated field or fixed char array lacks its NUL
-  kInconsistentCounts,   // a component count disagrees with the field's contents
+  kTooShort,            // fewer bytes than the common header
+  kBadAbiVersion,       // header.abi_version != PICKET_ABI_VERSION
+  kUnknownKind,         // header.kind is not fork/exec/exit
+  kSizeMismatch,        // header.size disagrees with the bytes received or the kind's layout
+  kBlobOutOfBounds,     // an exec field reference points outside the record
+  kUnterminatedString,  // a NUL-terminated field or fixed char array lacks its NUL
+  kInconsistentCounts,  // a component count disagrees with the field's contents
   kMalformationCount,
 };
 inline constexpr std::size_t kMalformationCount =

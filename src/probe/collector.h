@@ -111,13 +111,19 @@ class Collector {
   // tp_btf or raw_tp: what the kernel accepted.
   AttachMode attach_mode() const { return attach_mode_; }
   // The offset all event times were converted with (see decode::DecodeOptions).
-  std::int64_t boot_to_realtime_offset_ns() const { return decode_options_.boot_to_realtime_offset_ns; }
+  std::int64_t boot_to_realtime_offset_ns() const {
+    return decode_options_.boot_to_realtime_offset_ns;
+  }
   std::vector<ProgramInfo> Programs() const;
 
- private:
   struct Skeleton;  // the bpftool skeleton + ring buffer, in collector.cc
+
+ private:
   Collector(std::unique_ptr<Skeleton> skeleton, AttachMode mode, CollectorOptions options);
   static int HandleSample(void* ctx, void* data, std::size_t size);
+  // Fills a #! script's FileInfo metadata from the file system (see
+  // CollectorOptions::stat_script_files).
+  void StatScriptFile(events::ExecEvent& exec) const;
 
   std::unique_ptr<Skeleton> skeleton_;
   AttachMode attach_mode_;
@@ -125,7 +131,8 @@ class Collector {
   decode::DecodeOptions decode_options_;
   const EventCallback* current_callback_ = nullptr;  // valid during Poll()
   std::size_t consumed_in_poll_ = 0;
-  CollectorStats user_stats_;  // delivered_* and malformed; kernel fields unused
+  CollectorStats user_stats_;              // delivered_* and malformed; kernel fields unused
+  std::uint32_t own_mount_namespace_ = 0;  // inode of /proc/self/ns/mnt
 };
 
 }  // namespace picket::probe

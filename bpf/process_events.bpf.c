@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bpf/process_events.bpf.c: fork, exec and exit of thread groups, as records
+ * of src/abi/process_events.h in one BPF ring buffer.
+ *
+ * Every handler exists twice, under SEC("tp_btf/...") and SEC("raw_tp/..."),
+ * with the same body; user space (probe/) enables one set with
+ * bpf_program__set_autoload() and falls back to raw_tp when the kernel
+ * refuses tp_btf. All kernel structures are read with CO-RE, so the object
+ * built against the pinned vmlinux.h loads on other kernels; fields that
+ * moved between versions are read through ___flavor structs and
+ * bpf_core_field_exists().
+ *
+ * Exec records are variable-size (argv, paths), which bpf_ringbuf_reserve()
+ * cannot do: they are built in a per-CPU scratch map and copied with
+ * bpf_ringbuf_output() of the clamped size. Blob offsets are masked with
+ * PICKET_BLOB_LIMIT - 1 and every write is at most PICKET_FIELD_CAP_MAX
+ * bytes, so the verifier can prove each write stays inside the scratch map
+ * value (PICKET_BLOB_CAPACITY bytes of blob).
+ *
+ * Paths are walked in the kernel (bpf_d_path is not allowed in these program
+ * types): from the dentry up through d_parent, crossing to the mountpoint of
+ * the parent mount at each mount root, inside bpf_loop() so the verifier
+ * checks one iteration. Components are written leaf first; decode/ reverses
+ * them.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi/process_events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Configuration, set by user space before load; the verifier prunes code
+ * that a value disables. */
+const volatile __u32 argv_cap = 4096;       /* <= PICKET_ARGS_CAP_MAX */
+const volatile __u32 env_cap = 0;           /* 0: envp not captured */
+const volatile __u64 wakeup_threshold = 65536; /* 0: wake on every record */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20); /* resized by user space before load */
+} events SEC(".maps");
+
+struct exec_scratch {
+	struct picket_exec_event event;
+	char blob[PICKET_BLOB_CAPACITY];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} exec_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PICKET_COUNTER_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+#define BLOB_MASK (PICKET_BLOB_LIMIT - 1)
+
+/* Kernel layouts that changed; the flavor suffix is ignored by CO-RE. */
+struct kernfs_node___pre615 {
+	struct kernfs_node___pre615 *parent;
+	const char *name;
+} __attribute__((preserve_access_index));
+
+struct inode___pre611 {
+	struct timespec64 i_mtime;
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+struct linux_binprm___comm_from_dentry {
+	unsigned int comm_from_dentry : 1;
+} __attribute__((preserve_access_index));
+
+static __always_inline void count(__u32 counter)
+{
+	__u64 *value = bpf_map_lookup_elem(&counters, &counter);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (wakeup_threshold == 0)
+		return 0;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void submit(void *record, __u64 size, __u32 emitted,
+				   __u32 lost)
+{
+	if (bpf_ringbuf_output(&events, record, size, wakeup_flags()) == 0)
+		count(emitted);
+	else
+		count(lost);
+}
+
+static __always_inline void fill_header(struct picket_event_header *header,
+					__u32 size, __u16 kind, __u32 pid,
+					__u32 tid)
+{
+	header->boot_time_ns = bpf_ktime_get_boot_ns();
+	header->size = size;
+	header->kind = kind;
+	header->abi_version = PICKET_ABI_VERSION;
+	header->pid = pid;
+	header->tid = tid;
+}
+
+static __always_inline __u64 group_start(struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	return BPF_CORE_READ(leader, start_boottime);
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+static __always_inline int handle_fork(struct task_struct *parent,
+				       struct task_struct *child)
+{
+	struct picket_fork_event record = {};
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+
+	/* A new thread joins an existing group: not a process (gotcha 12). */
+	if (child_tgid == BPF_CORE_READ(parent, tgid))
+		return 0;
+
+	struct task_struct *real_parent = BPF_CORE_READ(child, real_parent);
+
+	fill_header(&record.header, sizeof(record), PICKET_EVENT_FORK,
+		    child_tgid, BPF_CORE_READ(child, pid));
+	record.start_boot_ns = BPF_CORE_READ(child, start_boottime);
+	record.parent_start_boot_ns = group_start(real_parent);
+	record.cgroup_id = bpf_get_current_cgroup_id();
+	record.parent_pid = BPF_CORE_READ(real_parent, tgid);
+	record.parent_tid = BPF_CORE_READ(parent, pid);
+	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_FORK,
+	       PICKET_COUNTER_LOST_FORK);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+/* ---- exit ---------------------------------------------------------------- */
+
+static __always_inline int handle_exit(struct task_struct *task)
+{
+	struct picket_exit_event record = {};
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+
+	/* Only the last thread of the group ends the process (gotcha 12).
+	 * do_exit() decrements signal->live before this tracepoint. */
+	if (BPF_CORE_READ(signal, live.counter) != 0)
+		return 0;
+
+	fill_header(&record.header, sizeof(record), PICKET_EVENT_EXIT,
+		    BPF_CORE_READ(task, tgid), BPF_CORE_READ(task, pid));
+	record.start_boot_ns = group_start(task);
+	record.exit_code = BPF_CORE_READ(task, exit_code);
+	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_EXIT,
+	       PICKET_COUNTER_LOST_EXIT);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_btf, struct task_struct *task)
+{
+	return handle_exit(task);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(exit_raw, struct task_struct *task)
+{
+	return handle_exit(task);
+}
+
+/* ---- exec: blob writers -------------------------------------------------- */
+
+static __always_inline struct exec_scratch *scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&exec_scratch, &zero);
+}
+
+/* Appends a NUL-terminated kernel string as `field`; returns the new blob
+ * offset. */
+static __always_inline __u32 put_kernel_string(struct exec_scratch *s,
+					       int field, __u32 offset,
+					       const char *src)
+{
+	long n;
+
+	if (offset >= PICKET_BLOB_LIMIT) {
+		s->event.flags |= PICKET_EXEC_F_BLOB_FULL;
+		return offset;
+	}
+	n = bpf_probe_read_kernel_str(&s->blob[offset & BLOB_MASK],
+				      PICKET_STRING_CAP, src);
+	if (n <= 0)
+		return offset;
+	s->event.fields[field].offset = offset;
+	s->event.fields[field].length = n;
+	return offset + n;
+}
+
+/* Appends `size` bytes of user memory (argv or envp area), at most `cap`. */
+static __always_inline __u32 put_user_area(struct exec_scratch *s, int field,
+					   __u32 offset, unsigned long start,
+					   unsigned long end, __u32 cap,
+					   __u32 *original_size, __u32 trunc_flag)
+{
+	__u64 size = end > start ? end - start : 0;
+	__u32 n;
+
+	*original_size = size > 0xffffffff ? 0xffffffff : size;
+	n = size < cap ? size : cap;
+	if (n < size)
+		s->event.flags |= trunc_flag;
+	if (n == 0)
+		return offset;
+	if (offset >= PICKET_BLOB_LIMIT) {
+		s->event.flags |= PICKET_EXEC_F_BLOB_FULL | trunc_flag;
+		return offset;
+	}
+	n &= PICKET_ARGS_CAP_MAX;
+	if (bpf_probe_read_user(&s->blob[offset & BLOB_MASK], n,
+				(const void *)start) != 0) {
+		s->event.flags |= PICKET_EXEC_F_ARGS_UNREADABLE;
+		return offset;
+	}
+	s->event.fields[field].offset = offset;
+	s->event.fields[field].length = n;
+	return offset + n;
+}
+
+/* ---- exec: dentry + mount walk ------------------------------------------- */
+
+enum walk_end {
+	WALK_RUNNING = 0,
+	WALK_ROOT = 1,   /* reached the root of the mount namespace */
+	WALK_PSEUDO = 2, /* reached a dentry that is its own parent (memfd) */
+	WALK_FULL = 3,   /* blob full */
+};
+
+struct path_walk {
+	struct dentry *dentry;
+	struct mount *mnt;
+	__u32 offset; /* blob offset of the next component */
+	__u32 depth;  /* components written */
+	__u32 end;    /* enum walk_end */
+};
+
+static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
+{
+	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+}
+
+static __always_inline int put_component(struct exec_scratch *s,
+					 struct path_walk *w,
+					 struct dentry *dentry)
+{
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	long n;
+
+	if (w->offset >= PICKET_BLOB_LIMIT) {
+		w->end = WALK_FULL;
+		return 1;
+	}
+	n = bpf_probe_read_kernel_str(&s->blob[w->offset & BLOB_MASK],
+				      PICKET_NAME_CAP, name);
+	if (n > 0) {
+		w->offset += n;
+		w->depth++;
+	}
+	return 0;
+}
+
+static long path_walk_step(__u32 index, void *data)
+{
+	struct path_walk *w = data;
+	struct exec_scratch *s = scratch();
+	struct dentry *dentry = w->dentry;
+	struct mount *mnt = w->mnt; /* local copy: gotcha 7 */
+	struct dentry *mnt_root, *parent;
+
+	if (!s)
+		return 1;
+	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent;
+
+		if (dentry != mnt_root) {
+			/* A pseudo dentry (memfd, anon inode): the kernel's
+			 * d_path shows "/<name>"; so do we. */
+			put_component(s, w, dentry);
+			w->end = WALK_PSEUDO;
+			return 1;
+		}
+		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (mnt_parent == mnt || !mnt_parent) {
+			w->end = WALK_ROOT;
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		return 0;
+	}
+	if (put_component(s, w, dentry))
+		return 1;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Walks `path` and records it as `field`; returns the new blob offset. */
+static __always_inline __u32 put_path(struct exec_scratch *s, int field,
+				      __u32 offset, struct dentry *dentry,
+				      struct vfsmount *vfsmnt, __u16 *depth,
+				      __u32 trunc_flag)
+{
+	struct path_walk w = {
+		.dentry = dentry,
+		.mnt = real_mount(vfsmnt),
+		.offset = offset,
+	};
+
+	if (!dentry || !vfsmnt)
+		return offset;
+	bpf_loop(PICKET_PATH_WALK_MAX, path_walk_step, &w, 0);
+	if (w.end == WALK_PSEUDO && field == PICKET_EXEC_FIELD_PATH)
+		s->event.flags |= PICKET_EXEC_F_PATH_PSEUDO;
+	if (w.end == WALK_RUNNING)
+		s->event.flags |= trunc_flag;
+	if (w.end == WALK_FULL)
+		s->event.flags |= PICKET_EXEC_F_BLOB_FULL | trunc_flag;
+	if (w.offset > offset) {
+		s->event.fields[field].offset = offset;
+		s->event.fields[field].length = w.offset - offset;
+	}
+	*depth = w.depth;
+	return w.offset;
+}
+
+/* ---- exec: cgroup path ---------------------------------------------------- */
+
+struct cgroup_walk {
+	struct kernfs_node *kn;
+	__u32 offset;
+	__u32 depth;
+	__u32 full;
+};
+
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return (void *)BPF_CORE_READ((struct kernfs_node___pre615 *)kn,
+					     parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+static long cgroup_walk_step(__u32 index, void *data)
+{
+	struct cgroup_walk *w = data;
+	struct exec_scratch *s = scratch();
+	struct kernfs_node *kn = w->kn;
+	struct kernfs_node *parent;
+	const char *name;
+	long n;
+
+	if (!s || !kn)
+		return 1;
+	parent = kernfs_parent(kn);
+	if (!parent) /* the hierarchy root has no name of its own */
+		return 1;
+	if (w->offset >= PICKET_BLOB_LIMIT) {
+		w->full = 1;
+		return 1;
+	}
+	name = BPF_CORE_READ(kn, name);
+	n = bpf_probe_read_kernel_str(&s->blob[w->offset & BLOB_MASK],
+				      PICKET_NAME_CAP, name);
+	if (n > 0) {
+		w->offset += n;
+		w->depth++;
+	}
+	w->kn = parent;
+	return 0;
+}
+
+static __always_inline __u32 put_cgroup(struct exec_scratch *s, __u32 offset,
+					struct task_struct *task)
+{
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	struct kernfs_node *kn = BPF_CORE_READ(cset, dfl_cgrp, kn);
+	struct cgroup_walk w = { .offset = offset };
+
+	/* Hybrid hierarchies leave tasks at the v2 root; the v1 memory
+	 * controller then names the container. */
+	if (kn && !kernfs_parent(kn) &&
+	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
+		int id = bpf_core_enum_value(enum cgroup_subsys_id,
+					     memory_cgrp_id);
+		struct cgroup_subsys_state **subsys =
+			__builtin_preserve_access_index(&cset->subsys[0]);
+		struct cgroup_subsys_state *css = NULL;
+
+		if (id >= 0 && id < 64)
+			bpf_probe_read_kernel(&css, sizeof(css), subsys + id);
+		if (css) {
+			struct kernfs_node *v1 = BPF_CORE_READ(css, cgroup, kn);
+
+			if (v1 && kernfs_parent(v1)) {
+				kn = v1;
+				s->event.flags |= PICKET_EXEC_F_CGROUP_V1;
+			}
+		}
+	}
+	w.kn = kn;
+	bpf_loop(PICKET_PATH_WALK_MAX, cgroup_walk_step, &w, 0);
+	if (w.full)
+		s->event.flags |= PICKET_EXEC_F_BLOB_FULL;
+	if (w.offset > offset) {
+		s->event.fields[PICKET_EXEC_FIELD_CGROUP].offset = offset;
+		s->event.fields[PICKET_EXEC_FIELD_CGROUP].length =
+			w.offset - offset;
+	}
+	s->event.cgroup_depth = w.depth;
+	return w.offset;
+}
+
+/* ---- exec: fixed part ----------------------------------------------------- */
+
+static __always_inline void fill_file(struct picket_exec_event *e,
+				      struct file *file)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	struct file_system_type *fstype = BPF_CORE_READ(sb, s_type);
+	const char *fstype_name = BPF_CORE_READ(fstype, name);
+
+	e->file_inode = BPF_CORE_READ(inode, i_ino);
+	e->file_dev = BPF_CORE_READ(sb, s_dev);
+	e->file_mode = BPF_CORE_READ(inode, i_mode);
+	e->file_uid = BPF_CORE_READ(inode, i_uid.val);
+	e->file_gid = BPF_CORE_READ(inode, i_gid.val);
+	e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
+	e->file_mount_id = BPF_CORE_READ(real_mount(vfsmnt), mnt_id);
+	bpf_probe_read_kernel_str(e->file_fstype, sizeof(e->file_fstype),
+				  fstype_name);
+
+	if (bpf_core_field_exists(inode->i_mtime_sec)) {
+		/* 6.11+ */
+		e->file_mtime_ns = BPF_CORE_READ(inode, i_mtime_sec) *
+					   1000000000ull +
+				   BPF_CORE_READ(inode, i_mtime_nsec);
+		e->file_ctime_ns = BPF_CORE_READ(inode, i_ctime_sec) *
+					   1000000000ull +
+				   BPF_CORE_READ(inode, i_ctime_nsec);
+	} else {
+		struct inode___pre611 *old = (void *)inode;
+		struct timespec64 mtime = BPF_CORE_READ(old, i_mtime);
+		struct timespec64 ctime;
+
+		if (bpf_core_field_exists(old->i_ctime))
+			ctime = BPF_CORE_READ(old, i_ctime);
+		else
+			ctime = BPF_CORE_READ((struct inode___v66 *)inode,
+					      __i_ctime);
+		e->file_mtime_ns = mtime.tv_sec * 1000000000ull + mtime.tv_nsec;
+		e->file_ctime_ns = ctime.tv_sec * 1000000000ull + ctime.tv_nsec;
+	}
+}
+
+static __always_inline void fill_task(struct picket_exec_event *e,
+				      struct task_struct *task)
+{
+	struct task_struct *real_parent = BPF_CORE_READ(task, real_parent);
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct nsproxy *nsproxy = BPF_CORE_READ(task, nsproxy);
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+
+	e->start_boot_ns = group_start(task);
+	e->ppid = BPF_CORE_READ(real_parent, tgid);
+	e->parent_start_boot_ns = group_start(real_parent);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+
+	e->uid = BPF_CORE_READ(cred, uid.val);
+	e->gid = BPF_CORE_READ(cred, gid.val);
+	e->euid = BPF_CORE_READ(cred, euid.val);
+	e->egid = BPF_CORE_READ(cred, egid.val);
+	e->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	e->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	/* kernel_cap_t is u64 (6.3+) or u32[2]; 8 bytes either way. */
+	BPF_CORE_READ_INTO(&e->cap_effective, cred, cap_effective);
+	BPF_CORE_READ_INTO(&e->cap_permitted, cred, cap_permitted);
+	e->loginuid = 0xffffffff;
+	e->session_id = 0xffffffff;
+	if (bpf_core_field_exists(task->loginuid))
+		e->loginuid = BPF_CORE_READ(task, loginuid.val);
+	if (bpf_core_field_exists(task->sessionid))
+		e->session_id = BPF_CORE_READ(task, sessionid);
+
+	if (nsproxy) {
+		e->ns_mnt = BPF_CORE_READ(nsproxy, mnt_ns, ns.inum);
+		e->ns_pid = BPF_CORE_READ(nsproxy, pid_ns_for_children, ns.inum);
+		e->ns_net = BPF_CORE_READ(nsproxy, net_ns, ns.inum);
+		e->ns_cgroup = BPF_CORE_READ(nsproxy, cgroup_ns, ns.inum);
+	}
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (tty)
+		bpf_core_read_str(e->tty, sizeof(e->tty), &tty->name);
+}
+
+/* ---- exec ----------------------------------------------------------------- */
+
+/* Clamps in inline asm: clang 14 folds a C min() into a form whose bound the
+ * verifier loses, and bpf_ringbuf_output() needs a provably bounded size. */
+static __always_inline __u64 clamp_blob_size(__u64 size)
+{
+	asm volatile("if %[size] <= %[max] goto +1; %[size] = %[max]"
+		     : [size] "+r"(size)
+		     : [max] "i"(PICKET_BLOB_CAPACITY));
+	return size;
+}
+
+static __always_inline __u64 clamp_record_size(__u64 size)
+{
+	asm volatile("if %[size] <= %[max] goto +1; %[size] = %[max]"
+		     : [size] "+r"(size)
+		     : [max] "i"(sizeof(struct exec_scratch)));
+	return size;
+}
+
+static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
+				       struct linux_binprm *bprm)
+{
+	struct exec_scratch *s = scratch();
+	struct picket_exec_event *e;
+	const char *filename, *interp;
+	struct file *file;
+	struct mm_struct *mm;
+	__u32 offset = 0, size;
+	__u32 tgid;
+	char first = 0;
+
+	if (!s)
+		return 0;
+	e = &s->event;
+	__builtin_memset(e, 0, sizeof(*e));
+
+	tgid = BPF_CORE_READ(task, tgid);
+	fill_task(e, task);
+	if ((__u32)old_pid != tgid)
+		e->flags |= PICKET_EXEC_F_NON_LEADER;
+	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
+		e->flags |= PICKET_EXEC_F_SECUREEXEC;
+	if (bpf_core_field_exists(struct linux_binprm___comm_from_dentry,
+				  comm_from_dentry) &&
+	    BPF_CORE_READ_BITFIELD_PROBED(
+		    (struct linux_binprm___comm_from_dentry *)bprm,
+		    comm_from_dentry))
+		e->flags |= PICKET_EXEC_F_COMM_FROM_DENTRY;
+
+	file = BPF_CORE_READ(bprm, file);
+	fill_file(e, file);
+
+	filename = BPF_CORE_READ(bprm, filename);
+	interp = BPF_CORE_READ(bprm, interp);
+	offset = put_kernel_string(s, PICKET_EXEC_FIELD_FILENAME, offset,
+				   filename);
+	if (interp != filename) {
+		e->flags |= PICKET_EXEC_F_SCRIPT;
+		offset = put_kernel_string(s, PICKET_EXEC_FIELD_INTERP, offset,
+					   interp);
+	}
+	offset = put_path(s, PICKET_EXEC_FIELD_PATH, offset,
+			  BPF_CORE_READ(file, f_path.dentry),
+			  BPF_CORE_READ(file, f_path.mnt), &e->path_depth,
+			  PICKET_EXEC_F_PATH_TRUNC);
+
+	bpf_probe_read_kernel(&first, 1, filename);
+	if (first != '/') {
+		struct fs_struct *fs = BPF_CORE_READ(task, fs);
+
+		offset = put_path(s, PICKET_EXEC_FIELD_CWD, offset,
+				  BPF_CORE_READ(fs, pwd.dentry),
+				  BPF_CORE_READ(fs, pwd.mnt), &e->cwd_depth,
+				  PICKET_EXEC_F_CWD_TRUNC);
+	}
+	offset = put_cgroup(s, offset, task);
+
+	mm = BPF_CORE_READ(task, mm);
+	offset = put_user_area(s, PICKET_EXEC_FIELD_ARGV, offset,
+			       BPF_CORE_READ(mm, arg_start),
+			       BPF_CORE_READ(mm, arg_end),
+			       argv_cap > PICKET_ARGS_CAP_MAX ?
+				       PICKET_ARGS_CAP_MAX : argv_cap,
+			       &e->args_size, PICKET_EXEC_F_ARGS_TRUNC);
+	if (env_cap > 0)
+		offset = put_user_area(s, PICKET_EXEC_FIELD_ENVP, offset,
+				       BPF_CORE_READ(mm, env_start),
+				       BPF_CORE_READ(mm, env_end),
+				       env_cap > PICKET_ARGS_CAP_MAX ?
+					       PICKET_ARGS_CAP_MAX : env_cap,
+				       &e->env_size, PICKET_EXEC_F_ENV_TRUNC);
+
+	size = sizeof(*e) + clamp_blob_size(offset);
+	fill_header(&e->header, size, PICKET_EVENT_EXEC, tgid, old_pid);
+	submit(s, clamp_record_size(size), PICKET_COUNTER_EMITTED_EXEC,
+	       PICKET_COUNTER_LOST_EXEC);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(exec_btf, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return handle_exec(task, old_pid, bprm);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(exec_raw, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return handle_exec(task, old_pid, bprm);
+}
