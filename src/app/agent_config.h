@@ -1,0 +1,71 @@
+// AgentConfig: `picket run`'s configuration file (YAML, --config), with the
+// defaults documented in docs/configuration.md. Unknown keys and wrong value
+// types are errors — a typo in a security agent's config must not silently
+// fall back to a default — and every problem is reported at once, each as
+// "<file>:<line>:<col>: <message>".
+
+#ifndef PICKET_APP_AGENT_CONFIG_H_
+#define PICKET_APP_AGENT_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace picket::app {
+
+struct AgentConfig {
+  // Policies: the shipped default.policy (embedded in the binary) plus every
+  // *.policy file of these files/directories.
+  bool builtin_policy = true;
+  std::vector<std::string> policy_paths = {"/etc/picket/policies.d"};
+  std::string agent_version = "7.73.0";  // emulated Datadog agent version (agent_version:)
+
+  // Kernel collection.
+  std::uint32_t ring_size_mib = 16;
+  std::uint32_t argv_max_bytes = 4096;
+  bool capture_env = false;
+  std::string attach = "auto";  // auto | tp_btf | raw_tp
+
+  // Process tree.
+  std::uint64_t max_processes = 65'536;
+  std::uint64_t max_ancestors = 100;
+  std::uint64_t exit_grace_seconds = 30;
+
+  // Sinks.
+  bool stdout_enabled = true;
+  std::string stdout_format = "auto";  // auto | text | json
+  bool sqlite_enabled = true;
+  std::string sqlite_path = "/var/lib/picket/picket.db";
+  std::uint64_t sqlite_retention_days = 30;
+  std::uint64_t sqlite_max_rows = 1'000'000;
+  bool jsonl_enabled = false;
+  std::string jsonl_path = "/var/log/picket/signals.jsonl";
+  bool http_enabled = false;
+  std::string http_url;
+  std::string http_spool_dir = "/var/lib/picket/spool/http";
+  bool clickhouse_enabled = false;
+  std::string clickhouse_url = "http://127.0.0.1:8123/";
+  std::string clickhouse_table = "picket_signals";
+  std::string clickhouse_spool_dir = "/var/lib/picket/spool/clickhouse";
+  std::uint64_t sink_queue_capacity = 10'000;
+  std::uint64_t sink_failure_log_interval_seconds = 10;
+
+  // Operations.
+  std::uint64_t stats_interval_seconds = 10;
+  std::string hostname;      // "" = gethostname()
+  bool enforcement = false;  // allow `kill` actions
+
+  // Response safeguards for `kill`: never the agent, pid 1, or these paths.
+  std::vector<std::string> kill_excluded_paths = {"/usr/lib/systemd/**", "/usr/sbin/sshd"};
+};
+
+// Reads and validates a config file. The error message lists every problem.
+Result<AgentConfig> LoadAgentConfig(const std::string& path);
+// Same, from text (`origin` names it in messages).
+Result<AgentConfig> ParseAgentConfig(const std::string& text, const std::string& origin);
+
+}  // namespace picket::app
+
+#endif  // PICKET_APP_AGENT_CONFIG_H_

@@ -1,0 +1,64 @@
+#include "app/agent_config.h"
+
+#include <gtest/gtest.h>
+
+namespace picket::app {
+namespace {
+
+TEST(AgentConfigTest, EmptyKeepsDefaults) {
+  Result<AgentConfig> config = ParseAgentConfig("", "c.yaml");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_TRUE(config->builtin_policy);
+  EXPECT_EQ(config->sqlite_path, "/var/lib/picket/picket.db");
+  EXPECT_EQ(config->ring_size_mib, 16u);
+  EXPECT_EQ(config->agent_version, "7.73.0");
+}
+
+TEST(AgentConfigTest, OverridesValues) {
+  Result<AgentConfig> config = ParseAgentConfig(R"(
+policies:
+  builtin: false
+  paths: [/tmp/p1, /tmp/p2]
+collector:
+  ring_size_mib: 8
+  attach: raw_tp
+stdout:
+  format: json
+sqlite:
+  enabled: false
+)",
+                                                "c.yaml");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_FALSE(config->builtin_policy);
+  EXPECT_EQ(config->policy_paths, (std::vector<std::string>{"/tmp/p1", "/tmp/p2"}));
+  EXPECT_EQ(config->ring_size_mib, 8u);
+  EXPECT_EQ(config->attach, "raw_tp");
+  EXPECT_EQ(config->stdout_format, "json");
+  EXPECT_FALSE(config->sqlite_enabled);
+}
+
+TEST(AgentConfigTest, ReportsEveryProblemWithLocation) {
+  Result<AgentConfig> config = ParseAgentConfig(R"(collector:
+  ring_size_mb: 8
+  attach: kprobe
+sqlite:
+  enabled: maybe
+bogus: 1
+)",
+                                                "c.yaml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message(),
+            "c.yaml:2:3: unknown key 'collector.ring_size_mb'\n"
+            "c.yaml:3:11: collector.attach: 'kprobe' is not one of: auto, tp_btf, raw_tp\n"
+            "c.yaml:5:12: sqlite.enabled: expected true or false\n"
+            "c.yaml:6:1: unknown section 'bogus'");
+}
+
+TEST(AgentConfigTest, SyntaxErrorHasLocation) {
+  Result<AgentConfig> config = ParseAgentConfig("collector: [\n", "c.yaml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message().rfind("c.yaml:", 0), 0u) << config.error().message();
+}
+
+}  // namespace
+}  // namespace picket::app
