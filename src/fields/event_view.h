@@ -1,0 +1,104 @@
+// EventView: secl::FieldSource over one event and the process image it
+// concerns (spec §6.1, §11). Bound once per event by the pipeline, then read
+// by every rule of the event's bucket.
+//
+// - exec: process.* == exec.* == the new image; process.parent is the image's
+//   lineage parent (the pre-exec image of the same pid); process.ancestors is
+//   the lineage chain starting at the parent, bounded to kMaxAncestors.
+// - fork: process.* is the child's image.
+// - exit: process.* == exit.* == the exiting image; exit.code / exit.cause
+//   come from the event.
+// Anything missing (no image, no parent) reads as SECL zero values.
+//
+// Derived values (args, args_flags, user names, …) are computed on first use
+// and memoised per image for the lifetime of the binding, so the views the
+// evaluator receives stay valid until the next Bind. Not thread-safe: one
+// EventView per pipeline thread.
+
+#ifndef PICKET_FIELDS_EVENT_VIEW_H_
+#define PICKET_FIELDS_EVENT_VIEW_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/user_names.h"
+#include "events/process_events.h"
+#include "fields/catalogue.h"
+#include "proc/process.h"
+#include "secl/field_source.h"
+
+namespace picket::fields {
+
+// Constant per agent run: event.hostname and event.origin.
+struct EventHostContext {
+  std::string hostname;  // "" = gethostname()
+  std::string origin = "ebpf";
+};
+
+class EventView final : public secl::FieldSource {
+ public:
+  // Ancestors deeper than this are not visited (a runaway chain must not
+  // cost unbounded time per event).
+  static constexpr std::size_t kMaxAncestors = 256;
+
+  // `catalogue` and `user_names` must outlive the view. The host name
+  // defaults to gethostname().
+  EventView(const FieldCatalogue& catalogue, UserNames& user_names);
+  EventView(const FieldCatalogue& catalogue, UserNames& user_names, EventHostContext host);
+  ~EventView() override;
+
+  // Binds `event` with the image it concerns (see above). `image` may be null:
+  // for an exec the image is then built from the event itself; otherwise
+  // process fields read as zero values. `now_ns` is what durations compare
+  // against (the event time on replay). `source` is "runtime" or "snapshot".
+  // The event and the image must stay alive until the next Bind/Reset.
+  void Bind(const events::Event& event, const proc::Process* image, std::int64_t now_ns,
+            std::string_view source = "runtime");
+  void Reset();
+
+  // event.rule.tags: the product tags of the rule about to be evaluated.
+  void set_rule_tags(std::span<const std::string> tags) { rule_tags_ = tags; }
+
+  const proc::Process* image() const { return image_; }
+  std::size_t ancestor_count() const { return ancestors_.size(); }
+
+  // secl::FieldSource
+  secl::Value Get(secl::FieldId field, std::uint32_t element) const override;
+  std::size_t ArrayLength(secl::FieldId field, std::uint32_t element) const override;
+  secl::Value GetAt(secl::FieldId field, std::uint32_t element, std::size_t index) const override;
+  std::size_t IteratorLength(secl::IteratorId iterator) const override;
+  std::int64_t NowNs() const override { return now_ns_; }
+
+ private:
+  struct Derived;  // memoised values of one image
+
+  const proc::Process* Resolve(const FieldBinding& binding, std::uint32_t element,
+                               std::size_t& slot) const;
+  Derived& DerivedFor(const proc::Process& image, std::size_t slot) const;
+  std::span<const std::string> ArrayOf(secl::FieldId field, std::uint32_t element) const;
+  secl::Value ProcessValue(Attr attr, const proc::Process& image, std::size_t slot,
+                           FileSelector file) const;
+  secl::Value EventValue(Attr attr) const;
+
+  const FieldCatalogue& catalogue_;
+  UserNames& user_names_;
+  EventHostContext host_;
+
+  const events::Event* event_ = nullptr;
+  const proc::Process* image_ = nullptr;
+  std::unique_ptr<proc::Process> synthesized_;  // exec without a tree image
+  std::vector<const proc::Process*> ancestors_;
+  std::int64_t now_ns_ = 0;
+  std::string_view source_ = "runtime";
+  std::span<const std::string> rule_tags_;
+  // Slot 0: the event's image; slot 1 + i: ancestors_[i].
+  mutable std::vector<std::unique_ptr<Derived>> derived_;
+};
+
+}  // namespace picket::fields
+
+#endif  // PICKET_FIELDS_EVENT_VIEW_H_
