@@ -61,8 +61,7 @@ class VariableSource {
   virtual Value Read(VariableId variable, const FieldSource& fields) const = 0;
   // Array variables (VariableDeclaration::type.is_array).
   virtual std::size_t ArrayLength(VariableId variable, const FieldSource& fields) const = 0;
-  virtual Value ReadAt(VariableId variable, const FieldSource& fields,
-                       std::size_t index) const = 0;
+  virtual Value ReadAt(VariableId variable, const FieldSource& fields, std::size_t index) const = 0;
 };
 
 }  // namespace picket::secl

@@ -27,8 +27,8 @@
 
 namespace picket::secl {
 
-using FieldId = std::uint32_t;      // dense: fields/ numbers its table 0..n-1
-using IteratorId = std::uint16_t;   // dense as well
+using FieldId = std::uint32_t;     // dense: fields/ numbers its table 0..n-1
+using IteratorId = std::uint16_t;  // dense as well
 inline constexpr IteratorId kNoIterator = 0xffff;
 
 struct FieldInfo {
