@@ -283,6 +283,26 @@ class Checker {
     return expr;
   }
 
+  // `<field>.length`: bytes of a string, elements of an array; per element
+  // (an int array) through an unbound iterator.
+  Expr LengthOf(Expr field, std::string_view base, SourceSpan span) {
+    const bool element_of_array = field.field->is_array && field.field->iterator == kNoIterator &&
+                                  field.access == FieldAccess::kIndex;
+    if (field.field->type != ScalarType::kString && !field.field->is_array) {
+      return Fail(span, "'.length' applies to string and array fields; '" + std::string(base) +
+                            "' is " + std::string(ScalarTypeName(field.field->type)));
+    }
+    if (element_of_array && field.field->type != ScalarType::kString) {
+      return Fail(span, "'.length' applies to string and array fields; '" + std::string(base) +
+                            "' is " + std::string(ScalarTypeName(field.field->type)));
+    }
+    const bool many =
+        field.field->iterator != kNoIterator && field.access == FieldAccess::kAllElements;
+    Expr expr = Make(ExprKind::kFieldLength, {ScalarType::kInt, many}, span);
+    expr.children.push_back(std::move(field));
+    return expr;
+  }
+
   Expr UnknownField(std::string_view name, SourceSpan span) {
     return Fail(span, "unknown field '" + std::string(name) + "'", Suggest(name));
   }
@@ -310,16 +330,7 @@ class Checker {
         if (schema_.Find(base) != nullptr || base.find('[') != std::string_view::npos) {
           Expr field = ResolveField(base, span);
           if (field.kind == ExprKind::kError) return field;
-          if (field.field->type != ScalarType::kString && !field.field->is_array) {
-            return Fail(span, "'.length' applies to string and array fields; '" +
-                                  std::string(base) + "' is " +
-                                  std::string(ScalarTypeName(field.field->type)));
-          }
-          const bool many =
-              field.field->iterator != kNoIterator && field.access == FieldAccess::kAllElements;
-          Expr expr = Make(ExprKind::kFieldLength, {ScalarType::kInt, many}, span);
-          expr.children.push_back(std::move(field));
-          return expr;
+          return LengthOf(std::move(field), base, span);
         }
       }
       return UnknownField(name, span);
@@ -334,6 +345,11 @@ class Checker {
     const std::string_view rest = name.substr(close + 1);
     const std::string stripped = std::string(base) + std::string(rest);
 
+    if (rest == ".length") {
+      Expr field = ResolveField(name.substr(0, close + 1), span);
+      if (field.kind == ExprKind::kError) return field;
+      return LengthOf(std::move(field), name.substr(0, close + 1), span);
+    }
     if (IsAllDigits(content) && rest.empty()) {
       std::uint32_t index = 0;
       auto [end, error] = std::from_chars(content.data(), content.data() + content.size(), index);

@@ -133,25 +133,25 @@ class Parser {
           "'&&' and '||' have the same precedence in SECL and group to the right",
           "add parentheses to make the grouping explicit");
     }
+    // Right to left; a run of the same operator becomes one n-ary node.
     NodePtr result = std::move(operands.back());
-    for (std::size_t i = ops.size(); i-- > 0;) {
-      NodePtr left = std::move(operands[i]);
-      if (result->kind == NodeKind::kLogical && result->op == ops[i]) {
-        // Same operator to the right: extend the n-ary node.
-        result->span.begin = left->span.begin;
-        result->height = std::max(result->height, left->height + 1);
-        result->children.insert(result->children.begin(), std::move(left));
-        result = CheckHeight(std::move(result));
-      } else {
-        auto node = std::make_unique<Node>();
-        node->kind = NodeKind::kLogical;
-        node->op = ops[i];
-        node->span = SourceSpan{left->span.begin, result->span.end};
-        node->height = 1 + std::max(left->height, result->height);
-        node->children.push_back(std::move(left));
-        node->children.push_back(std::move(result));
-        result = CheckHeight(std::move(node));
+    std::size_t i = ops.size();
+    while (i > 0) {
+      const Op op = ops[i - 1];
+      std::vector<NodePtr> run;
+      run.push_back(std::move(result));
+      while (i > 0 && ops[i - 1] == op) {
+        run.push_back(std::move(operands[i - 1]));
+        --i;
       }
+      std::reverse(run.begin(), run.end());
+      auto node = std::make_unique<Node>();
+      node->kind = NodeKind::kLogical;
+      node->op = op;
+      node->span = SourceSpan{run.front()->span.begin, run.back()->span.end};
+      for (const NodePtr& child : run) node->height = std::max(node->height, child->height + 1);
+      node->children = std::move(run);
+      result = CheckHeight(std::move(node));
       if (result == nullptr) return nullptr;
     }
     return result;
