@@ -74,7 +74,7 @@ inline TestEvent CurlFromTmpEvent() {
 }
 
 class SeclTest : public ::testing::Test {
- protected:
+ public:
   const TestSchema& schema() const { return SmallSchema(); }
 
   CompileResult CompileRuleText(std::string_view text) {
