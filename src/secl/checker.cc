@@ -528,7 +528,7 @@ class Checker {
     const ScalarType wanted = node.op == Op::kNot ? ScalarType::kBool : ScalarType::kInt;
     if (operand.type != Type{wanted, false}) {
       return Fail(node.span,
-                  fmt::format("operator '{}' needs a {} operand, found {}", ast::OpName(node.op),
+                  fmt::format("operator '{}' needs an operand of type {}, found {}", ast::OpName(node.op),
                               ScalarTypeName(wanted), Describe(operand)));
     }
     Expr expr = Make(ExprKind::kUnary, {wanted, false}, node.span);

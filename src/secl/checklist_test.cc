@@ -55,7 +55,7 @@ TEST_F(Checklist, Checklist03_AndOrShareOnePrecedenceLevelGroupingRight) {
 TEST_F(Checklist, Checklist04_NotBindsToTheNextOperand) {
   EXPECT_EQ(Errors(R"(!(exec.file.name == "a"))"), "");
   EXPECT_EQ(Errors(R"(!exec.file.name == "a")"),
-            R"(rule:1:1: error: operator '!' needs a bool operand, found string
+            R"(rule:1:1: error: operator '!' needs an operand of type bool, found string
 !exec.file.name == "a"
 ^~~~~~~~~~~~~~~
 )");
