@@ -49,6 +49,13 @@ class FieldDecoder {
     }
   }
 
+  void Bool(std::string_view key, bool& out) {
+    const Json* value = Find(key, false);
+    if (value == nullptr) return;
+    if (!value->is_boolean()) return Fail(key, "expected true or false");
+    out = value->get<bool>();
+  }
+
   void Bytes(std::string_view key, std::string& out, bool required = false) {
     const Json* value = Find(key, required);
     if (value == nullptr) return;
@@ -155,6 +162,43 @@ void DecodeFile(FieldDecoder& d, events::FileInfo& file) {
   d.Bytes("filesystem", file.filesystem);
 }
 
+Json EncodeCredentials(const events::Credentials& c) {
+  return {{"uid", c.uid},
+          {"gid", c.gid},
+          {"euid", c.euid},
+          {"egid", c.egid},
+          {"fsuid", c.fsuid},
+          {"fsgid", c.fsgid},
+          {"auid", c.auid},
+          {"session_id", c.session_id},
+          {"cap_effective", c.cap_effective},
+          {"cap_permitted", c.cap_permitted}};
+}
+
+void DecodeCredentials(FieldDecoder& c, events::Credentials& creds) {
+  c.Integer("uid", creds.uid);
+  c.Integer("gid", creds.gid);
+  c.Integer("euid", creds.euid);
+  c.Integer("egid", creds.egid);
+  c.Integer("fsuid", creds.fsuid);
+  c.Integer("fsgid", creds.fsgid);
+  c.Integer("auid", creds.auid);
+  c.Integer("session_id", creds.session_id);
+  c.Integer("cap_effective", creds.cap_effective);
+  c.Integer("cap_permitted", creds.cap_permitted);
+}
+
+Json EncodeNamespaces(const events::Namespaces& ns) {
+  return {{"mnt", ns.mnt}, {"pid", ns.pid}, {"net", ns.net}, {"cgroup", ns.cgroup}};
+}
+
+void DecodeNamespaces(FieldDecoder& n, events::Namespaces& ns) {
+  n.Integer("mnt", ns.mnt);
+  n.Integer("pid", ns.pid);
+  n.Integer("net", ns.net);
+  n.Integer("cgroup", ns.cgroup);
+}
+
 Json EncodeBytesList(const std::vector<std::string>& list) {
   Json json = Json::array();
   for (const std::string& item : list) json.push_back(EncodeBytes(item));
@@ -195,23 +239,10 @@ Json EncodeExec(const events::ExecEvent& exec) {
     json["envp"] = EncodeBytesList(exec.envp);
     json["env_size"] = exec.env_size;
   }
-  const events::Credentials& c = exec.credentials;
-  json["credentials"] = {{"uid", c.uid},
-                         {"gid", c.gid},
-                         {"euid", c.euid},
-                         {"egid", c.egid},
-                         {"fsuid", c.fsuid},
-                         {"fsgid", c.fsgid},
-                         {"auid", c.auid},
-                         {"session_id", c.session_id},
-                         {"cap_effective", c.cap_effective},
-                         {"cap_permitted", c.cap_permitted}};
+  json["credentials"] = EncodeCredentials(exec.credentials);
   json["cgroup"] = {{"id", exec.cgroup_id}, {"path", EncodeBytes(exec.cgroup_path)}};
   json["container_id"] = EncodeBytes(exec.container_id);
-  json["namespaces"] = {{"mnt", exec.namespaces.mnt},
-                        {"pid", exec.namespaces.pid},
-                        {"net", exec.namespaces.net},
-                        {"cgroup", exec.namespaces.cgroup}};
+  json["namespaces"] = EncodeNamespaces(exec.namespaces);
   json["tty"] = EncodeBytes(exec.tty);
   json["flags"] = EncodeExecFlags(exec.flags);
   return json;
@@ -261,29 +292,13 @@ Result<events::Event> DecodeExec(const Json& json) {
   d.Integer("args_size", exec.args_size);
   d.BytesList("envp", exec.envp);
   d.Integer("env_size", exec.env_size);
-  d.Object("credentials", [&](FieldDecoder& c) {
-    c.Integer("uid", exec.credentials.uid);
-    c.Integer("gid", exec.credentials.gid);
-    c.Integer("euid", exec.credentials.euid);
-    c.Integer("egid", exec.credentials.egid);
-    c.Integer("fsuid", exec.credentials.fsuid);
-    c.Integer("fsgid", exec.credentials.fsgid);
-    c.Integer("auid", exec.credentials.auid);
-    c.Integer("session_id", exec.credentials.session_id);
-    c.Integer("cap_effective", exec.credentials.cap_effective);
-    c.Integer("cap_permitted", exec.credentials.cap_permitted);
-  });
+  d.Object("credentials", [&](FieldDecoder& c) { DecodeCredentials(c, exec.credentials); });
   d.Object("cgroup", [&](FieldDecoder& c) {
     c.Integer("id", exec.cgroup_id);
     c.Bytes("path", exec.cgroup_path);
   });
   d.Bytes("container_id", exec.container_id);
-  d.Object("namespaces", [&](FieldDecoder& n) {
-    n.Integer("mnt", exec.namespaces.mnt);
-    n.Integer("pid", exec.namespaces.pid);
-    n.Integer("net", exec.namespaces.net);
-    n.Integer("cgroup", exec.namespaces.cgroup);
-  });
+  d.Object("namespaces", [&](FieldDecoder& n) { DecodeNamespaces(n, exec.namespaces); });
   d.Bytes("tty", exec.tty);
   d.Flags("flags", exec.flags);
   if (d.error()) return *d.error();
@@ -481,6 +496,87 @@ Json EncodeEventWithAncestry(const events::Event& event, const proc::AncestorLis
   json["ancestors"] = std::move(list);
   json["ancestors_truncated"] = ancestors.truncated;
   return json;
+}
+
+Json EncodeSeedImage(const proc::Process& image) {
+  Json json = Json::object();
+  json["type"] = "seed";
+  json["pid"] = image.key.pid;
+  json["start_time"] = image.key.start_time_ns;
+  json["ppid"] = image.parent_key.pid;
+  json["parent_start_time"] = image.parent_key.start_time_ns;
+  json["tid"] = image.tid;
+  json["comm"] = EncodeBytes(image.comm);
+  json["filename"] = EncodeBytes(image.filename);
+  json["file"] = EncodeFile(image.file);
+  if (image.interpreter != events::FileInfo{}) json["interpreter"] = EncodeFile(image.interpreter);
+  json["argv"] = EncodeBytesList(image.argv);
+  json["args_truncated"] = image.args_truncated;
+  if (!image.envp.empty() || image.envs_truncated) {
+    json["envp"] = EncodeBytesList(image.envp);
+    json["envs_truncated"] = image.envs_truncated;
+  }
+  json["credentials"] = EncodeCredentials(image.credentials);
+  json["cgroup"] = {{"id", image.cgroup_id}, {"path", EncodeBytes(image.cgroup_path)}};
+  json["container_id"] = EncodeBytes(image.container_id);
+  json["namespaces"] = EncodeNamespaces(image.namespaces);
+  json["tty"] = EncodeBytes(image.tty);
+  json["flags"] = EncodeExecFlags(image.exec_flags);
+  json["fork_time"] = image.fork_time_ns;
+  json["exec_time"] = image.exec_time_ns;
+  json["exit_time"] = image.exit_time_ns;
+  json["exit_code"] = image.exit_code;
+  json["is_exec"] = image.is_exec;
+  json["is_thread"] = image.is_thread;
+  if (image.lineage_parent != nullptr) {
+    json["lineage_parent"] = {{"pid", image.lineage_parent->key.pid},
+                              {"start_time", image.lineage_parent->key.start_time_ns}};
+  }
+  return json;
+}
+
+Result<SeedRecord> DecodeSeedImage(const Json& json) {
+  if (!json.is_object()) return Error(ErrorCode::kInvalidArgument, "not a JSON object");
+  auto image = std::make_shared<proc::Process>();
+  std::optional<events::ProcessKey> lineage_parent;
+  FieldDecoder d(json);
+  d.Integer("pid", image->key.pid, /*required=*/true);
+  d.Integer("start_time", image->key.start_time_ns);
+  d.Integer("ppid", image->parent_key.pid);
+  d.Integer("parent_start_time", image->parent_key.start_time_ns);
+  d.Integer("tid", image->tid);
+  d.Bytes("comm", image->comm);
+  d.Bytes("filename", image->filename);
+  d.Object("file", [&](FieldDecoder& f) { DecodeFile(f, image->file); });
+  d.Object("interpreter", [&](FieldDecoder& f) { DecodeFile(f, image->interpreter); });
+  d.BytesList("argv", image->argv);
+  d.Bool("args_truncated", image->args_truncated);
+  d.BytesList("envp", image->envp);
+  d.Bool("envs_truncated", image->envs_truncated);
+  d.Object("credentials", [&](FieldDecoder& c) { DecodeCredentials(c, image->credentials); });
+  d.Object("cgroup", [&](FieldDecoder& c) {
+    c.Integer("id", image->cgroup_id);
+    c.Bytes("path", image->cgroup_path);
+  });
+  d.Bytes("container_id", image->container_id);
+  d.Object("namespaces", [&](FieldDecoder& n) { DecodeNamespaces(n, image->namespaces); });
+  d.Bytes("tty", image->tty);
+  d.Flags("flags", image->exec_flags);
+  d.Integer("fork_time", image->fork_time_ns);
+  d.Integer("exec_time", image->exec_time_ns);
+  d.Integer("exit_time", image->exit_time_ns);
+  d.Integer("exit_code", image->exit_code);
+  d.Bool("is_exec", image->is_exec);
+  d.Bool("is_thread", image->is_thread);
+  d.Object("lineage_parent", [&](FieldDecoder& p) {
+    events::ProcessKey key;
+    p.Integer("pid", key.pid, /*required=*/true);
+    p.Integer("start_time", key.start_time_ns);
+    lineage_parent = key;
+  });
+  if (d.error()) return *d.error();
+  image->from_seed = true;
+  return SeedRecord{std::move(image), lineage_parent};
 }
 
 Result<events::Event> DecodeEvent(const Json& json) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,16 @@ Json EncodeEvent(const events::Event& event);
 // `ancestors` is added as "ancestors" (+ "ancestors_truncated"): a summary
 // of the tree's lineage for humans. Readers ignore it.
 Json EncodeEventWithAncestry(const events::Event& event, const proc::AncestorList& ancestors);
+
+// A process image from the tree's /proc seed, written as a "seed" line before
+// the first event so that replay starts from the same tree the recorder had.
+// `lineage_parent` is written as the key of an earlier seed line.
+struct SeedRecord {
+  proc::ProcessPtr image;  // lineage_parent not set
+  std::optional<events::ProcessKey> lineage_parent;
+};
+Json EncodeSeedImage(const proc::Process& image);
+Result<SeedRecord> DecodeSeedImage(const Json& json);
 
 // Fails (kInvalidArgument, message names the field) on a missing required
 // field or a field of the wrong type; kNotFound for an event type this build

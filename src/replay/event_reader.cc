@@ -2,12 +2,15 @@
 
 #include <cerrno>
 #include <fstream>
+#include <map>
+#include <utility>
 
 namespace picket::replay {
 
 Result<std::unique_ptr<EventReader>> EventReader::Open(std::istream& in) {
   std::unique_ptr<EventReader> reader(new EventReader(nullptr, in));
   if (Status status = reader->ReadHeader(); !status) return status.error();
+  reader->ReadSeed();
   return reader;
 }
 
@@ -19,6 +22,7 @@ Result<std::unique_ptr<EventReader>> EventReader::OpenFile(const std::string& pa
   if (Status status = reader->ReadHeader(); !status) {
     return status.error().WithContext("reading " + path);
   }
+  reader->ReadSeed();
   return reader;
 }
 
@@ -51,7 +55,12 @@ void EventReader::Skip(std::string reason, bool unknown_type) {
   }
 }
 
-std::optional<events::Event> EventReader::Next() {
+std::optional<Json> EventReader::NextJson() {
+  if (pending_) {
+    std::optional<Json> json = std::move(pending_);
+    pending_.reset();
+    return json;
+  }
   while (std::getline(*in_, line_)) {
     ++stats_.lines;
     if (line_.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -60,7 +69,42 @@ std::optional<events::Event> EventReader::Next() {
       Skip("not valid JSON", /*unknown_type=*/false);
       continue;
     }
-    Result<events::Event> event = DecodeEvent(json);
+    return json;
+  }
+  return std::nullopt;
+}
+
+void EventReader::ReadSeed() {
+  std::map<std::pair<std::uint32_t, std::uint64_t>, proc::ProcessPtr> by_key;
+  while (std::optional<Json> json = NextJson()) {
+    auto type = json->is_object() ? json->find("type") : json->end();
+    if (!json->is_object() || type == json->end() || *type != "seed") {
+      pending_ = std::move(json);
+      return;
+    }
+    Result<SeedRecord> record = DecodeSeedImage(*json);
+    if (!record) {
+      Skip(record.error().message(), /*unknown_type=*/false);
+      continue;
+    }
+    if (record->lineage_parent) {
+      auto parent =
+          by_key.find({record->lineage_parent->pid, record->lineage_parent->start_time_ns});
+      if (parent != by_key.end()) record->image->lineage_parent = parent->second;
+    }
+    by_key[{record->image->key.pid, record->image->key.start_time_ns}] = record->image;
+    seed_images_.push_back(std::move(record->image));
+    ++stats_.seed_images;
+  }
+}
+
+std::optional<events::Event> EventReader::Next() {
+  while (std::optional<Json> json = NextJson()) {
+    if (json->is_object() && json->contains("type") && (*json)["type"] == "seed") {
+      Skip("seed line after the first event", /*unknown_type=*/false);
+      continue;
+    }
+    Result<events::Event> event = DecodeEvent(*json);
     if (!event) {
       Skip(event.error().message(), event.error().code() == ErrorCode::kNotFound);
       continue;

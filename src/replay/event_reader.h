@@ -2,7 +2,9 @@
 // see docs/event-stream.md).
 //
 // The header line is checked when the reader is opened: a stream without one,
-// or of a version this build does not read, is refused. After that nothing is
+// or of a version this build does not read, is refused. The "seed" lines that
+// follow it (the recorder's /proc seed) are read at open too and offered by
+// seed_images(), ready for ProcessTree::Seed. After that nothing is
 // fatal: a line that is not valid JSON, not an object, or an event with a
 // missing or mistyped field is counted and skipped with its line number; an
 // event type this build does not know (from a newer recorder) is counted
@@ -21,6 +23,7 @@
 
 #include "base/result.h"
 #include "events/process_events.h"
+#include "proc/process.h"
 #include "replay/event_json.h"
 
 namespace picket::replay {
@@ -34,6 +37,7 @@ struct SkippedLine {
 
 struct ReadStats {
   std::uint64_t lines = 0;  // lines read, header and blank lines included
+  std::uint64_t seed_images = 0;
   std::uint64_t events = 0;
   std::uint64_t corrupt_lines = 0;
   std::uint64_t unknown_event_types = 0;
@@ -56,11 +60,17 @@ class EventReader {
   std::optional<events::Event> Next();
 
   const StreamHeader& header() const { return header_; }
+  // Parents before children, linked through lineage_parent, from_seed set.
+  const std::vector<proc::ProcessPtr>& seed_images() const { return seed_images_; }
   const ReadStats& stats() const { return stats_; }
 
  private:
   EventReader(std::unique_ptr<std::istream> owned, std::istream& in);
   Status ReadHeader();
+  void ReadSeed();
+  // The next non-blank line parsed, or nullopt at the end; corrupt JSON is
+  // counted and skipped.
+  std::optional<Json> NextJson();
   void Skip(std::string reason, bool unknown_type);
 
   std::unique_ptr<std::istream> owned_;
@@ -68,6 +78,8 @@ class EventReader {
   StreamHeader header_;
   ReadStats stats_;
   std::string line_;
+  std::vector<proc::ProcessPtr> seed_images_;
+  std::optional<Json> pending_;  // first event line, read while looking for seed lines
 };
 
 }  // namespace picket::replay

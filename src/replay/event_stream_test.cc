@@ -21,19 +21,40 @@ events::ExecEvent FullExec() {
   exec.process = {4242, 1'764'328'835'000'000'001ULL};
   exec.parent = {4200, 1'764'328'800'000'000'002ULL};
   exec.tid = 4243;
-  exec.credentials = {.uid = 1000, .gid = 1000, .euid = 0, .egid = 0, .fsuid = 0, .fsgid = 0,
-                      .auid = 1000, .session_id = 3, .cap_effective = 0x1ffffffffffULL,
+  exec.credentials = {.uid = 1000,
+                      .gid = 1000,
+                      .euid = 0,
+                      .egid = 0,
+                      .fsuid = 0,
+                      .fsgid = 0,
+                      .auid = 1000,
+                      .session_id = 3,
+                      .cap_effective = 0x1ffffffffffULL,
                       .cap_permitted = 0x1ffffffffffULL};
   exec.comm = "x.sh";
   exec.filename = "./x.sh";
-  exec.file = {.path = "/tmp/dir with space/x.sh", .inode = 77, .dev_major = 254,
-               .dev_minor = 1, .mount_id = 30, .mode = 0100755, .uid = 1000, .gid = 1000,
-               .nlink = 1, .modification_time_ns = 5, .change_time_ns = 6,
+  exec.file = {.path = "/tmp/dir with space/x.sh",
+               .inode = 77,
+               .dev_major = 254,
+               .dev_minor = 1,
+               .mount_id = 30,
+               .mode = 0100755,
+               .uid = 1000,
+               .gid = 1000,
+               .nlink = 1,
+               .modification_time_ns = 5,
+               .change_time_ns = 6,
                .filesystem = "tmpfs"};
   exec.interpreter = {.path = "/usr/bin/dash", .inode = 12, .mode = 0100755};
   exec.cwd = "/tmp/dir with space";
-  exec.argv = {"/bin/sh", "./x.sh", "a b", "quote\"s", "new\nline", "",
-               std::string("\xff\xfe not utf8 \x80", 14), "caf\xc3\xa9"};
+  exec.argv = {"/bin/sh",
+               "./x.sh",
+               "a b",
+               "quote\"s",
+               "new\nline",
+               "",
+               std::string("\xff\xfe not utf8 \x80", 14),
+               "caf\xc3\xa9"};
   exec.args_size = 9000;
   exec.envp = {"PATH=/usr/bin", std::string("BAD=\xc0\xaf", 6)};
   exec.env_size = 40;
@@ -125,10 +146,10 @@ TEST(EventStreamTest, NonUtf8BytesUseBase64AndRoundTrip) {
       {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
       {"", R"("")"},
       {std::string("\xff", 1), R"({"b64":"/w=="})"},
-      {std::string("a\xc0\xaf", 3), R"({"b64":"YcCv"})"},           // overlong '/'
-      {std::string("\xed\xa0\x80", 3), R"({"b64":"7aCA"})"},        // surrogate
+      {std::string("a\xc0\xaf", 3), R"({"b64":"YcCv"})"},             // overlong '/'
+      {std::string("\xed\xa0\x80", 3), R"({"b64":"7aCA"})"},          // surrogate
       {std::string("\xf4\x90\x80\x80", 4), R"({"b64":"9JCAgA=="})"},  // > U+10FFFF
-      {std::string("\xe2\x82", 2), R"({"b64":"4oI="})"},            // truncated sequence
+      {std::string("\xe2\x82", 2), R"({"b64":"4oI="})"},              // truncated sequence
       {std::string("nul\0byte", 8), R"("nul\u0000byte")"},
   };
   for (const Case& c : cases) {
@@ -161,16 +182,21 @@ TEST(EventStreamTest, FlagsAreNamedAndUnknownBitsSurvive) {
 
 TEST(EventStreamTest, CorruptLinesAreCountedWithLineNumbersAndSkipped) {
   std::string text = EncodeHeader(SampleHeader()).dump() + "\n";
-  text += EncodeEvent(SampleEvents()[0]).dump() + "\n";           // line 2
-  text += "{\"type\":\"fork\",\"timestamp\":1\n";                  // 3: truncated JSON
-  text += "\n";                                                    // 4: blank, ignored
-  text += R"({"type":"fork","timestamp":1,"pid":"x","ppid":1})" "\n";  // 5: wrong type
-  text += R"({"type":"exec","timestamp":1})" "\n";                 // 6: no pid
-  text += R"({"type":"dns","timestamp":1,"pid":3})" "\n";          // 7: newer type
-  text += "[1,2,3]\n";                                             // 8: not an object
-  text += std::string("\xff\xfe garbage\n");                       // 9: not UTF-8
-  text += R"({"type":"exit","timestamp":5,"pid":4242,"future_field":{"a":1}})" "\n";  // 10
-  text += R"({"type":"exec","timestamp":1,"pid":1,"argv":["a",{"b64":"!!"}]})" "\n";   // 11
+  text += EncodeEvent(SampleEvents()[0]).dump() + "\n";  // line 2
+  text += "{\"type\":\"fork\",\"timestamp\":1\n";        // 3: truncated JSON
+  text += "\n";                                          // 4: blank, ignored
+  text += R"({"type":"fork","timestamp":1,"pid":"x","ppid":1})"
+          "\n";  // 5: wrong type
+  text += R"({"type":"exec","timestamp":1})"
+          "\n";  // 6: no pid
+  text += R"({"type":"dns","timestamp":1,"pid":3})"
+          "\n";                               // 7: newer type
+  text += "[1,2,3]\n";                        // 8: not an object
+  text += std::string("\xff\xfe garbage\n");  // 9: not UTF-8
+  text += R"({"type":"exit","timestamp":5,"pid":4242,"future_field":{"a":1}})"
+          "\n";  // 10
+  text += R"({"type":"exec","timestamp":1,"pid":1,"argv":["a",{"b64":"!!"}]})"
+          "\n";                                                               // 11
   text += R"({"type":"exit","timestamp":1,"pid":5,"exit_code":4294967296})";  // 12, no EOL
 
   std::istringstream in(text);
@@ -240,6 +266,78 @@ TEST(EventStreamTest, WritesAncestrySummaryThatReadersIgnore) {
   Result<events::Event> decoded = DecodeEvent(json);
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(*decoded, SampleEvents()[0]);
+}
+
+TEST(EventStreamTest, SeedImagesRoundTripWithLineageBeforeEvents) {
+  auto init = std::make_shared<proc::Process>();
+  init->key = {1, 20'000'000};
+  init->comm = "systemd";
+  init->file.path = "/usr/lib/systemd/systemd";
+  init->argv = {"/sbin/init", std::string("\xff", 1)};
+  init->credentials.auid = 0xffffffffu;
+  auto shell = std::make_shared<proc::Process>();
+  shell->key = {100, 3'000'000'000};
+  shell->parent_key = init->key;
+  shell->comm = "bash";
+  shell->file = {.path = "/usr/bin/bash", .inode = 5, .mode = 0100755};
+  shell->envp = {"HOME=/root"};
+  shell->tty = "pts1";
+  shell->cgroup_id = 77;
+  shell->cgroup_path = "/user.slice";
+  shell->exec_flags = events::kExecDeletedFile;
+  shell->fork_time_ns = 3'000'000'000;
+  shell->is_exec = true;
+  shell->lineage_parent = init;
+
+  char* buffer = nullptr;
+  std::size_t size = 0;
+  std::FILE* memory = open_memstream(&buffer, &size);
+  {
+    auto writer = EventWriter::Wrap(memory, SampleHeader(), FlushPolicy::kBuffered);
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->WriteSeed({init, shell}));
+    ASSERT_TRUE((*writer)->Write(SampleEvents()[0]));
+    EXPECT_FALSE((*writer)->WriteSeed({init}));  // too late
+    EXPECT_EQ((*writer)->seed_images_written(), 2u);
+  }
+  std::fclose(memory);
+  std::string text(buffer, size);
+  std::free(buffer);
+  text += EncodeSeedImage(*init).dump() + "\n";  // a seed line after events is corrupt
+
+  std::istringstream in(text);
+  auto reader = EventReader::Open(in);
+  ASSERT_TRUE(reader.has_value());
+  const std::vector<proc::ProcessPtr>& seed = (*reader)->seed_images();
+  ASSERT_EQ(seed.size(), 2u);
+  EXPECT_EQ(EncodeSeedImage(*seed[0]), EncodeSeedImage(*init));
+  EXPECT_EQ(EncodeSeedImage(*seed[1]), EncodeSeedImage(*shell));
+  EXPECT_EQ(seed[1]->lineage_parent, seed[0]);
+  EXPECT_TRUE(seed[1]->from_seed);
+  EXPECT_EQ(seed[1]->argv, shell->argv);
+  EXPECT_EQ(seed[0]->argv, init->argv);
+
+  std::optional<events::Event> first = (*reader)->Next();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(*first, SampleEvents()[0]);
+  EXPECT_FALSE((*reader)->Next().has_value());
+  EXPECT_EQ((*reader)->stats().seed_images, 2u);
+  ASSERT_EQ((*reader)->stats().skipped.size(), 1u);
+  EXPECT_EQ((*reader)->stats().skipped[0],
+            (SkippedLine{5, "seed line after the first event"}));
+
+  // Replay starts from the recorder's tree: the shell has its ancestor.
+  proc::ProcessTree tree;
+  EXPECT_EQ(tree.Seed(seed), 2u);
+  events::ForkEvent fork;
+  fork.parent = {100, 3'004'000'000};  // the kernel's precise start time
+  fork.child = {200, 4'000'000'000};
+  proc::ConstProcessPtr child = tree.ApplyFork(fork);
+  proc::AncestorList ancestors = tree.Ancestors(*child);
+  ASSERT_EQ(ancestors.images.size(), 2u);
+  EXPECT_EQ(ancestors.images[0]->comm, "bash");
+  EXPECT_EQ(ancestors.images[1]->comm, "systemd");
+  EXPECT_EQ(tree.stats().orphans_created, 0u);
 }
 
 TEST(EventStreamTest, WritesAndReadsFiles) {

@@ -47,6 +47,18 @@ Status EventWriter::WriteLine(const Json& json) {
   return {};
 }
 
+Status EventWriter::WriteSeed(const std::vector<proc::ProcessPtr>& images) {
+  if (events_written_ > 0) {
+    return Error(ErrorCode::kInvalidArgument, "seed images must precede the first event");
+  }
+  for (const proc::ProcessPtr& image : images) {
+    if (image == nullptr) continue;
+    if (Status status = WriteLine(EncodeSeedImage(*image)); !status) return status;
+    ++seed_images_written_;
+  }
+  return {};
+}
+
 Status EventWriter::Write(const events::Event& event) {
   Status status = WriteLine(EncodeEvent(event));
   if (status) ++events_written_;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "events/process_events.h"
@@ -37,12 +38,17 @@ class EventWriter {
   EventWriter(const EventWriter&) = delete;
   EventWriter& operator=(const EventWriter&) = delete;
 
+  // The tree's /proc seed as "seed" lines, parents before children (the order
+  // ReadProcfs gives). Only before the first event: kInvalidArgument after.
+  Status WriteSeed(const std::vector<proc::ProcessPtr>& images);
+
   Status Write(const events::Event& event);
   // The event plus the summary of its process's ancestors (informational).
   Status Write(const events::Event& event, const proc::AncestorList& ancestors);
   Status Flush();
 
   std::uint64_t events_written() const { return events_written_; }
+  std::uint64_t seed_images_written() const { return seed_images_written_; }
 
  private:
   EventWriter(std::FILE* stream, bool owns_stream, FlushPolicy flush);
@@ -52,6 +58,7 @@ class EventWriter {
   bool owns_stream_;
   FlushPolicy flush_;
   std::uint64_t events_written_ = 0;
+  std::uint64_t seed_images_written_ = 0;
 };
 
 }  // namespace picket::replay
