@@ -528,8 +528,8 @@ class Checker {
     const ScalarType wanted = node.op == Op::kNot ? ScalarType::kBool : ScalarType::kInt;
     if (operand.type != Type{wanted, false}) {
       return Fail(node.span,
-                  fmt::format("operator '{}' needs an operand of type {}, found {}", ast::OpName(node.op),
-                              ScalarTypeName(wanted), Describe(operand)));
+                  fmt::format("operator '{}' needs an operand of type {}, found {}",
+                              ast::OpName(node.op), ScalarTypeName(wanted), Describe(operand)));
     }
     Expr expr = Make(ExprKind::kUnary, {wanted, false}, node.span);
     expr.op = node.op;

@@ -31,15 +31,18 @@ exec.comm == "x" && zzz == 1
 exec.file.path =~ "/tmp/**" && exec.uid == "root"
                                ^~~~~~~~~~~~~~~~~~
 )"},
-    {R"(exec.comm < "b")", R"(rule:1:1: error: operator '<' needs int operands, found string and string
+    {R"(exec.comm < "b")",
+     R"(rule:1:1: error: operator '<' needs int operands, found string and string
 exec.comm < "b"
 ^~~~~~~~~~~~~~~
 )"},
-    {R"(exec.comm & 1 > 0)", R"(rule:1:1: error: operator '&' needs int operands, found string and int
+    {R"(exec.comm & 1 > 0)",
+     R"(rule:1:1: error: operator '&' needs int operands, found string and int
 exec.comm & 1 > 0
 ^~~~~~~~~~~~~
 )"},
-    {R"(exec.comm == "a" && exec.uid)", R"(rule:1:21: error: operator '&&' needs bool operands, found int
+    {R"(exec.comm == "a" && exec.uid)",
+     R"(rule:1:21: error: operator '&&' needs bool operands, found int
 exec.comm == "a" && exec.uid
                     ^~~~~~~~
 )"},
@@ -51,7 +54,8 @@ exec.comm
 exec.comm in [1, 2]
 ^~~~~~~~~~~~~~~~~~~
 )"},
-    {R"(exec.comm in ["a", 1])", R"(rule:1:14: error: a list must hold one kind of value (strings, integers or IPs)
+    {R"(exec.comm in ["a", 1])",
+     R"(rule:1:14: error: a list must hold one kind of value (strings, integers or IPs)
 exec.comm in ["a", 1]
              ^~~~~~~~
 )"},
@@ -60,15 +64,18 @@ exec.uid in [O_CREAT, NOPE]
                       ^~~~
 hint: list members must be literals or named constants
 )"},
-    {R"(exec.comm =~ r"(")", R"(rule:1:14: error: invalid regular expression r"(": invalid regular expression: missing ): (
+    {R"(exec.comm =~ r"(")",
+     R"(rule:1:14: error: invalid regular expression r"(": invalid regular expression: missing ): (
 exec.comm =~ r"("
              ^~~~
 )"},
-    {R"(exec.argv[0][1] == "x")", R"(rule:1:1: error: only one subscript or register is allowed in 'exec.argv[0][1]'
+    {R"(exec.argv[0][1] == "x")",
+     R"(rule:1:1: error: only one subscript or register is allowed in 'exec.argv[0][1]'
 exec.argv[0][1] == "x"
 ^~~~~~~~~~~~~~~
 )"},
-    {R"(exec.comm[0] == "x")", R"(rule:1:1: error: 'exec.comm' is not an array; it cannot take a subscript
+    {R"(exec.comm[0] == "x")",
+     R"(rule:1:1: error: 'exec.comm' is not an array; it cannot take a subscript
 exec.comm[0] == "x"
 ^~~~~~~~~~~~
 )"},
@@ -77,7 +84,8 @@ exec[A].comm == "x"
 ^~~~~~~~~~~~
 hint: registers such as [A] apply to iterators like process.ancestors
 )"},
-    {R"(exec.uid.length == 1)", R"(rule:1:1: error: '.length' applies to string and array fields; 'exec.uid' is int
+    {R"(exec.uid.length == 1)",
+     R"(rule:1:1: error: '.length' applies to string and array fields; 'exec.uid' is int
 exec.uid.length == 1
 ^~~~~~~~~~~~~~~
 )"},
@@ -90,15 +98,18 @@ hint: variables are defined by the 'set' action of a rule
 exec.comm == "a" == true
              ^~~~~~~~~~~
 )"},
-    {R"(!exec.uid && exec.comm == "")", R"(rule:1:1: error: operator '!' needs an operand of type bool, found int
+    {R"(!exec.uid && exec.comm == "")",
+     R"(rule:1:1: error: operator '!' needs an operand of type bool, found int
 !exec.uid && exec.comm == ""
 ^~~~~~~~~
 )"},
-    {R"(-exec.comm == "x")", R"(rule:1:1: error: operator '-' needs an operand of type int, found string
+    {R"(-exec.comm == "x")",
+     R"(rule:1:1: error: operator '-' needs an operand of type int, found string
 -exec.comm == "x"
 ^~~~~~~~~~
 )"},
-    {R"(exec.comm == "a" && exec.argv in exec.uid)", R"(rule:1:21: error: cannot test a string[] against int with 'in'
+    {R"(exec.comm == "a" && exec.argv in exec.uid)",
+     R"(rule:1:21: error: cannot test a string[] against int with 'in'
 exec.comm == "a" && exec.argv in exec.uid
                     ^~~~~~~~~~~~~~~~~~~~~
 )"},
@@ -108,7 +119,8 @@ connect.addr.ip == "10.0.0.1"
 )"},
     {R"(exec.comm == "a" ||
   exec.uid == "b" ||
-  zzz.y == 2)", R"(rule:2:3: error: cannot compare int and string with '=='
+  zzz.y == 2)",
+     R"(rule:2:3: error: cannot compare int and string with '=='
   exec.uid == "b" ||
   ^~~~~~~~~~~~~~~
 rule:3:3: error: unknown field 'zzz.y'
@@ -149,7 +161,8 @@ TEST_F(CheckerTest, MacroParseErrorsAreReportedOnceAndRulesSayTheMacroIsBroken) 
 TEST_F(CheckerTest, MacroCyclesAreDiagnosed) {
   ASSERT_FALSE(environment_.AddMacro("ping", R"(exec.comm == "a" || pong)").HasErrors());
   ASSERT_FALSE(environment_.AddMacro("pong", R"(exec.comm == "b" || ping)").HasErrors());
-  EXPECT_EQ(FirstError("ping"), "in macro 'pong': macro 'ping' refers to itself (ping -> pong -> ping)");
+  EXPECT_EQ(FirstError("ping"),
+            "in macro 'pong': macro 'ping' refers to itself (ping -> pong -> ping)");
   ASSERT_FALSE(environment_.AddMacro("self", "self").HasErrors());
   EXPECT_EQ(FirstError("exec.comm == \"\" && self"),
             "in macro 'self': macro 'self' refers to itself (self -> self)");
@@ -194,8 +207,8 @@ TEST_F(CheckerTest, ProgramListsItsFieldsAndVariables) {
   ASSERT_TRUE(result.program.has_value()) << result.diagnostics.RenderAll("");
   std::vector<std::string_view> names;
   for (const FieldInfo* field : result.program->fields()) names.push_back(field->name);
-  EXPECT_EQ(names, (std::vector<std::string_view>{"open.file.path", "open.file.name",
-                                                   "process.comm"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string_view>{"open.file.path", "open.file.name", "process.comm"}));
   EXPECT_FALSE(result.program->fields()[0]->is_supported);
   EXPECT_EQ(result.program->variables().size(), 1u);
   EXPECT_EQ(result.program->event_type(), "open");
@@ -207,7 +220,8 @@ TEST_F(CheckerTest, VariablesAreTypedAtLoad) {
   Result<VariableId> conflict = environment_.DeclareVariable("n", {ScalarType::kString, false});
   ASSERT_FALSE(conflict.has_value());
   EXPECT_EQ(conflict.error().message(), "variable 'n' is declared as int and as string");
-  EXPECT_EQ(FirstError(R"(exec.comm == "x" && ${n} == "y")"), "cannot compare int and string with '=='");
+  EXPECT_EQ(FirstError(R"(exec.comm == "x" && ${n} == "y")"),
+            "cannot compare int and string with '=='");
 }
 
 TEST_F(CheckerTest, VariablesAreReadThroughTheVariableSource) {
@@ -278,8 +292,8 @@ TEST_F(CheckerTest, InterpolatedStringsAreNotStaticPatterns) {
 }
 
 TEST_F(CheckerTest, FiltersNeedNoEventType) {
-  CompileResult result = CompileFilter(R"(process.pid != 0 && event.origin == "ebpf")", schema(),
-                                       environment_);
+  CompileResult result =
+      CompileFilter(R"(process.pid != 0 && event.origin == "ebpf")", schema(), environment_);
   ASSERT_TRUE(result.program.has_value());
   EXPECT_EQ(result.program->event_type(), "");
   TestEvent event;
@@ -301,8 +315,7 @@ TEST(RenderTest, MapsOffsetsIntoTheEnclosingFile) {
   diagnostic.message = "unknown field 'zzz'";
   // The expression is a YAML block scalar starting at line 41, column 7; its
   // continuation lines start at column 7 too.
-  EXPECT_EQ(Render(diagnostic, text, "default.policy",
-                   ShiftedLocationMapper(text, {41, 7}, 7)),
+  EXPECT_EQ(Render(diagnostic, text, "default.policy", ShiftedLocationMapper(text, {41, 7}, 7)),
             "default.policy:42:9: error: unknown field 'zzz'\n  zzz == 1\n  ^~~\n");
   EXPECT_EQ(LocateOffset(text, 22).line, 2u);
   EXPECT_EQ(LocateOffset(text, 22).column, 3u);

@@ -142,9 +142,8 @@ TEST_F(Checklist, Checklist11_SignedIntAbsorbsThePlus) {
 
 TEST_F(Checklist, Checklist12_EveryDefaultPolicyExpressionParses) {
   const char* source_dir = std::getenv("PICKET_SOURCE_DIR");
-  std::filesystem::path path =
-      std::filesystem::path(source_dir != nullptr ? source_dir : ".") /
-      "../shared/data/datadog/default.policy";
+  std::filesystem::path path = std::filesystem::path(source_dir != nullptr ? source_dir : ".") /
+                               "../shared/data/datadog/default.policy";
   if (!std::filesystem::exists(path)) path = "/work/shared/data/datadog/default.policy";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "default.policy not available";
   YAML::Node policy = YAML::LoadFile(path.string());
@@ -180,8 +179,9 @@ exec.file.name == 1
 }
 
 TEST_F(Checklist, Checklist14_NonStaticPattern) {
-  EXPECT_EQ(Errors(R"(exec.file.name =~ process.comm)"),
-            R"(rule:1:19: error: non static pattern: the right side of '=~' must be a string, pattern or regular expression literal
+  EXPECT_EQ(
+      Errors(R"(exec.file.name =~ process.comm)"),
+      R"(rule:1:19: error: non static pattern: the right side of '=~' must be a string, pattern or regular expression literal
 exec.file.name =~ process.comm
                   ^~~~~~~~~~~~
 )");
@@ -214,8 +214,9 @@ TEST_F(Checklist, Checklist17_UndefinedVariableUntilDeclared) {
 }
 
 TEST_F(Checklist, Checklist18_DoubleStarRules) {
-  EXPECT_EQ(Errors(R"(open.file.path =~ ~"/a/**/b/**")"),
-            R"(rule:1:19: error: invalid path pattern ~"/a/**/b/**": `**` is allowed only once in a path pattern
+  EXPECT_EQ(
+      Errors(R"(open.file.path =~ ~"/a/**/b/**")"),
+      R"(rule:1:19: error: invalid path pattern ~"/a/**/b/**": `**` is allowed only once in a path pattern
 open.file.path =~ ~"/a/**/b/**"
                   ^~~~~~~~~~~~~
 )");
@@ -299,10 +300,10 @@ TEST_F(Checklist, Checklist25_NoBacktrackingQuirk) {
 }
 
 TEST_F(Checklist, Checklist26_StarInAPlainStringIsLiteral) {
-  ExpectPathCases(*this, "exec.file.name",
-                  {{R"(exec.file.name == "*")", "*", true},
-                   {R"(exec.file.name == "*")", "ls", false}},
-                  &SeclTest::Matches);
+  ExpectPathCases(
+      *this, "exec.file.name",
+      {{R"(exec.file.name == "*")", "*", true}, {R"(exec.file.name == "*")", "ls", false}},
+      &SeclTest::Matches);
 }
 
 TEST_F(Checklist, Checklist27_CaseInsensitiveFields) {
@@ -383,10 +384,10 @@ TEST_F(Checklist, Checklist34_BoundRegisterCorrelatesOneAncestor) {
 TEST_F(Checklist, Checklist35_NotEqualOnAncestorsMeansNone) {
   TestEvent empty;
   EXPECT_TRUE(Matches(R"(exec.comm == "" && process.ancestors.file.name != "bash")", empty));
-  EXPECT_FALSE(Matches(R"(exec.comm == "id" && process.ancestors.file.name != "bash")",
-                       SshdTree(74)));
-  EXPECT_TRUE(Matches(R"(exec.comm == "id" && process.ancestors.file.name != "zsh")",
-                      SshdTree(74)));
+  EXPECT_FALSE(
+      Matches(R"(exec.comm == "id" && process.ancestors.file.name != "bash")", SshdTree(74)));
+  EXPECT_TRUE(
+      Matches(R"(exec.comm == "id" && process.ancestors.file.name != "zsh")", SshdTree(74)));
 }
 
 TEST_F(Checklist, Checklist36_RegisterRules) {
@@ -451,10 +452,13 @@ TEST_F(Checklist, Checklist40_IntConstantInIntArrayField) {
 
 TEST_F(Checklist, Checklist41_DurationIsAge) {
   TestEvent young;
-  young.SetNow(kNow).Set("exec.comm", std::string("x")).Set("container.created_at",
-                                                             kNow - kSecond / 2);
+  young.SetNow(kNow)
+      .Set("exec.comm", std::string("x"))
+      .Set("container.created_at", kNow - kSecond / 2);
   TestEvent old;
-  old.SetNow(kNow).Set("exec.comm", std::string("x")).Set("container.created_at", kNow - 5 * kSecond);
+  old.SetNow(kNow)
+      .Set("exec.comm", std::string("x"))
+      .Set("container.created_at", kNow - 5 * kSecond);
   constexpr std::string_view kRule = R"(exec.comm == "x" && container.created_at < 1s)";
   EXPECT_TRUE(Matches(kRule, young));
   EXPECT_FALSE(Matches(kRule, old));
@@ -472,9 +476,9 @@ TEST_F(Checklist, Checklist43_NowIsReadOncePerEvaluation) {
   event.SetNow(kNow)
       .Set("exec.file.change_time", kNow - 10 * kSecond)
       .Set("container.created_at", kNow - 10 * kSecond);
-  CompileResult result =
-      CompileRuleText("exec.file.change_time < 30s && container.created_at < 30s && "
-                      "exec.file.change_time > 5s");
+  CompileResult result = CompileRuleText(
+      "exec.file.change_time < 30s && container.created_at < 30s && "
+      "exec.file.change_time > 5s");
   ASSERT_TRUE(result.program.has_value());
   EXPECT_TRUE(Evaluate(*result.program, event));
   EXPECT_EQ(event.now_calls(), 1);
@@ -486,7 +490,7 @@ TEST_F(Checklist, Checklist44_ListMacroIsTypedPerUseSite) {
   constexpr std::string_view kNameRule = "exec.file.name in suspicious";
   ExpectPathCases(*this, "exec.file.path",
                   {{kPathRule, "/tmp/x", true},
-                   {kPathRule, "/tmp/a/b", false},  // glob: * stops at /
+                   {kPathRule, "/tmp/a/b", false},     // glob: * stops at /
                    {kPathRule, "/opt/run.sh", false},  // relative glob never matches
                    {kPathRule, "bash", true}},
                   &SeclTest::Matches);
@@ -499,9 +503,8 @@ TEST_F(Checklist, Checklist44_ListMacroIsTypedPerUseSite) {
 }
 
 TEST_F(Checklist, Checklist45_ExpressionMacroOfFlags) {
-  ASSERT_FALSE(
-      environment_.AddMacro("OPEN_WRITE_FLAGS", "O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")
-          .HasErrors());
+  ASSERT_FALSE(environment_.AddMacro("OPEN_WRITE_FLAGS", "O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")
+                   .HasErrors());
   constexpr std::string_view kRule = "open.flags & (OPEN_WRITE_FLAGS) > 0";
   TestEvent event;
   event.Set("open.flags", std::int64_t{0});  // O_RDONLY

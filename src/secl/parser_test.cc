@@ -118,7 +118,8 @@ exec.file.name ==
 (a == 1
 ^
 )"},
-    {R"(a == 1))", R"(rule:1:7: error: expected an operator or the end of the expression, found ')' ')'
+    {R"(a == 1))",
+     R"(rule:1:7: error: expected an operator or the end of the expression, found ')' ')'
 a == 1)
       ^
 )"},
@@ -134,19 +135,23 @@ a in ["x", 1
 a in []
       ^
 )"},
-    {R"(a in "x")", R"(rule:1:6: error: expected a list, a macro, a field, a variable or a CIDR, found string
+    {R"(a in "x")",
+     R"(rule:1:6: error: expected a list, a macro, a field, a variable or a CIDR, found string
 a in "x"
      ^~~
 )"},
-    {R"(${x}+1)", R"(rule:1:5: error: expected an operator or the end of the expression, found integer '+1'
+    {R"(${x}+1)",
+     R"(rule:1:5: error: expected an operator or the end of the expression, found integer '+1'
 ${x}+1
     ^~
 )"},
-    {R"(a == 1d)", R"(rule:1:6: error: invalid duration '1d'; durations are an integer followed by ms, s, m or h
+    {R"(a == 1d)",
+     R"(rule:1:6: error: invalid duration '1d'; durations are an integer followed by ms, s, m or h
 a == 1d
      ^~
 )"},
-    {R"(a == 1hs)", R"(rule:1:6: error: invalid duration '1hs'; durations are an integer followed by ms, s, m or h
+    {R"(a == 1hs)",
+     R"(rule:1:6: error: invalid duration '1hs'; durations are an integer followed by ms, s, m or h
 a == 1hs
      ^~~
 )"},
@@ -158,7 +163,8 @@ a == "abc
 a == r"abc
      ^~~~~
 )"},
-    {R"(a == 99999999999999999999)", R"(rule:1:6: error: integer '99999999999999999999' is out of range
+    {R"(a == 99999999999999999999)",
+     R"(rule:1:6: error: integer '99999999999999999999' is out of range
 a == 99999999999999999999
      ^~~~~~~~~~~~~~~~~~~~
 )"},
@@ -170,12 +176,15 @@ a == ${1x}
 a @ b
   ^
 )"},
-    {"a == \"x\" && \xff", "rule:1:13: error: unexpected byte 0xff (SECL text is ASCII outside string literals)\na == \"x\" && ?\n            ^\n"},
+    {"a == \"x\" && \xff",
+     "rule:1:13: error: unexpected byte 0xff (SECL text is ASCII outside string literals)\na == "
+     "\"x\" && ?\n            ^\n"},
     {R"(a && )", R"(rule:1:6: error: expected an operand, found end of expression
 a && 
      ^
 )"},
-    {R"(a in )", R"(rule:1:6: error: expected a list, a macro, a field, a variable or a CIDR, found end of expression
+    {R"(a in )",
+     R"(rule:1:6: error: expected a list, a macro, a field, a variable or a CIDR, found end of expression
 a in 
      ^
 )"},
@@ -183,7 +192,8 @@ a in
 and
 ^~~
 )"},
-    {"a ==\n  b &&\n  c ==", "rule:3:7: error: expected an operand, found end of expression\n  c ==\n      ^\n"},
+    {"a ==\n  b &&\n  c ==",
+     "rule:3:7: error: expected an operand, found end of expression\n  c ==\n      ^\n"},
 };
 
 TEST(ParserTest, RendersSyntaxErrors) {

@@ -67,7 +67,8 @@ inline TestEvent CurlFromTmpEvent() {
       .Set("exec.args", std::string("http://x"))
       .Set("process.comm", std::string("curl"))
       .AddAncestor({{"file.path", std::string("/usr/bin/bash")}, {"comm", std::string("bash")}})
-      .AddAncestor({{"file.path", std::string("/tmp/stage/run.sh")}, {"comm", std::string("run.sh")}})
+      .AddAncestor(
+          {{"file.path", std::string("/tmp/stage/run.sh")}, {"comm", std::string("run.sh")}})
       .AddAncestor({{"file.path", std::string("/usr/lib/systemd/systemd")},
                     {"comm", std::string("systemd")}});
   return event;
