@@ -46,7 +46,8 @@ function(picket_library name)
     # Signals emitted by tests are appended under this directory and checked
     # against docs/signal.schema.json by scripts/validate-signals.py.
     target_compile_definitions(${name}_${test_name} PRIVATE
-      PICKET_SIGNAL_CAPTURE_DIR="${CMAKE_BINARY_DIR}/test-signals")
+      PICKET_SIGNAL_CAPTURE_DIR="${CMAKE_BINARY_DIR}/test-signals"
+      PICKET_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${name}_${test_name}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
       PROPERTIES LABELS unit ENVIRONMENT "PICKET_SOURCE_DIR=${PROJECT_SOURCE_DIR}"

@@ -1,0 +1,49 @@
+// RuleSet: the engine's immutable, evaluation-ready view of a compiled policy:
+// rules bucketed by event type in evaluation order (spec §13.3: rules tagged
+// execution_context first, then by priority, stable), each with the signal
+// metadata, rate limit and limiter-token fields it needs, plus the behaviour
+// of every declared variable. Built once per (re)load; shared read-only.
+
+#ifndef PICKET_ENGINE_RULE_SET_H_
+#define PICKET_ENGINE_RULE_SET_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rate_limiter.h"
+#include "engine/variable_store.h"
+#include "policy/compiled_policy.h"
+#include "secl/schema.h"
+#include "signals/signal.h"
+
+namespace picket::engine {
+
+struct Rule {
+  const policy::CompiledRule* compiled = nullptr;  // owned by RuleSet::policy
+  signals::RuleInfo info;
+  RateLimit rate;
+  std::vector<const secl::FieldInfo*> limiter_fields;  // limiter_token
+};
+
+struct RuleSet {
+  std::shared_ptr<const policy::CompiledPolicy> policy;
+  std::vector<Rule> rules;
+  // Event type → indices into `rules`, in evaluation order.
+  std::map<std::string, std::vector<std::size_t>, std::less<>> buckets;
+  std::vector<VariableSpec> variables;
+
+  const std::vector<std::size_t>* Bucket(std::string_view event_type) const;
+  std::size_t active_rules() const { return rules.size(); }
+};
+
+// `schema` resolves limiter_token field names (the schema the policy was
+// compiled against).
+std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::CompiledPolicy> policy,
+                                            const secl::Schema& schema);
+
+}  // namespace picket::engine
+
+#endif  // PICKET_ENGINE_RULE_SET_H_
