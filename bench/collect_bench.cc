@@ -6,9 +6,10 @@
 //                        [--attach auto|tp_btf|raw_tp] [--env] [--print]
 //                        [--ready-file PATH]
 //
-// Runs until --duration passes or SIGINT/SIGTERM, then prints one line of
-// counters ("attach=raw_tp exec=... lost=...") and the loaded program ids
-// ("programs=exec_raw:12,fork_raw:13,...") for bpftool.
+// Once attached, writes "attach=<mode> programs=exec_btf:12,fork_btf:13,..."
+// to --ready-file (the ids are for bpftool). Runs until --duration passes or
+// SIGINT/SIGTERM, then prints one line of counters ("attach=... fork=...
+// exec=... exit=... emitted=... lost=... malformed=... programs=...").
 
 #include <csignal>
 #include <cstdio>
@@ -114,8 +115,21 @@ int main(int argc, char** argv) {
   picket::probe::Collector& collector = **opened;
   std::signal(SIGINT, RequestStop);
   std::signal(SIGTERM, RequestStop);
+  std::string programs;
+  for (const auto& program : collector.Programs()) {
+    if (!programs.empty()) programs += ',';
+    programs += program.name + ":" + std::to_string(program.id);
+  }
   if (ready_file != nullptr) {
-    if (std::FILE* f = std::fopen(ready_file, "w")) std::fclose(f);
+    // Written whole, then renamed: a reader never sees a partial file.
+    std::string temporary = std::string(ready_file) + ".tmp";
+    if (std::FILE* f = std::fopen(temporary.c_str(), "w")) {
+      std::fprintf(f, "attach=%s programs=%s\n",
+                   std::string(picket::probe::AttachModeName(collector.attach_mode())).c_str(),
+                   programs.c_str());
+      std::fclose(f);
+      std::rename(temporary.c_str(), ready_file);
+    }
   }
 
   const std::uint64_t deadline =
@@ -133,11 +147,6 @@ int main(int argc, char** argv) {
   (void)collector.Poll(std::chrono::milliseconds(0), on_event);  // final drain
 
   picket::probe::CollectorStats stats = collector.Stats();
-  std::string programs;
-  for (const auto& program : collector.Programs()) {
-    if (!programs.empty()) programs += ',';
-    programs += program.name + ":" + std::to_string(program.id);
-  }
   std::printf(
       "attach=%s fork=%llu exec=%llu exit=%llu emitted=%llu lost=%llu malformed=%llu "
       "programs=%s\n",
