@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -311,6 +312,105 @@ TEST_F(CollectorTest, ExecStormOfTwentyThousandIsSeenExactlyOnceWithoutLoss) {
   probe::CollectorStats stats = collector_->Stats();
   EXPECT_EQ(stats.lost(), 0u);
   EXPECT_EQ(stats.lost_exec, 0u);
+}
+
+// The /proc/self/cgroup path of `controller` ("" = the v2 line "0::").
+std::string OwnCgroupPath(const std::string& controller) {
+  std::ifstream in("/proc/self/cgroup");
+  std::string line;
+  const std::string wanted = controller.empty() ? "0::" : ":" + controller + ":";
+  while (std::getline(in, line)) {
+    std::size_t at = line.find(wanted);
+    if (at != std::string::npos && (controller.empty() ? at == 0 : true)) {
+      return line.substr(at + wanted.size());
+    }
+  }
+  return "";
+}
+
+std::uint64_t FileInode(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  return text;
+}
+
+TEST_F(CollectorTest, ExecCarriesTheCallersContextAndExitItsStatus) {
+  pid_t pid = RunAndCollect(*collector_, log_, [&] { Exec("/bin/sh", {"sh", "-c", "exit 3"}); });
+  const ExecEvent& exec = OnlyExecOf(pid);
+  EXPECT_EQ(exec.parent.pid, static_cast<std::uint32_t>(getpid()));
+  EXPECT_EQ(exec.namespaces.mnt, FileInode("/proc/self/ns/mnt"));
+  EXPECT_EQ(exec.namespaces.pid, FileInode("/proc/self/ns/pid_for_children"));
+  EXPECT_EQ(exec.namespaces.net, FileInode("/proc/self/ns/net"));
+  EXPECT_EQ(exec.namespaces.cgroup, FileInode("/proc/self/ns/cgroup"));
+  EXPECT_EQ(std::to_string(exec.credentials.auid), ReadText("/proc/self/loginuid"));
+  EXPECT_EQ(std::to_string(exec.credentials.session_id), ReadText("/proc/self/sessionid"));
+  // A v2 path when the task sits below the v2 root, else the v1 memory
+  // controller's (hybrid hierarchies).
+  const std::string v2 = OwnCgroupPath("");
+  EXPECT_EQ(exec.cgroup_path, v2 != "/" ? v2 : OwnCgroupPath("memory"));
+  EXPECT_NE(exec.cgroup_id, 0u);
+  EXPECT_EQ(exec.credentials.uid, getuid());
+  EXPECT_EQ(exec.credentials.cap_effective != 0, geteuid() == 0);
+
+  auto exits = log_.ExitsOf(static_cast<std::uint32_t>(pid));
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]->exit_status(), 3u);
+  EXPECT_EQ(exits[0]->process, exec.process);
+  auto forks = log_.ForksOf(static_cast<std::uint32_t>(pid));
+  ASSERT_EQ(forks.size(), 1u);
+  EXPECT_EQ(forks[0]->child, exec.process);
+  EXPECT_EQ(forks[0]->parent.pid, static_cast<std::uint32_t>(getpid()));
+}
+
+TEST_F(CollectorTest, SetuidBinaryRunByNobodyIsFlaggedSecureExec) {
+  pid_t pid = RunAndCollect(*collector_, log_, [&] {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(126);
+    Exec("/usr/bin/mount", {"mount", "--version"});
+  });
+  const ExecEvent& exec = OnlyExecOf(pid);
+  EXPECT_EQ(exec.credentials.uid, 65534u);
+  EXPECT_EQ(exec.credentials.euid, 0u);
+  EXPECT_EQ(exec.credentials.fsuid, 0u);
+  EXPECT_EQ(exec.credentials.gid, 65534u);
+  EXPECT_TRUE(exec.has_flag(events::kExecSecureExec));
+  EXPECT_EQ(exec.file.mode & 04000, 04000u);
+}
+
+TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  ScratchDir scratch;
+  const std::string script = RealPath(scratch.path()) + "/mode.sh";
+  WriteFile(script, "#!/bin/sh\nexit 0\n", 0755);
+  for (probe::AttachMode mode : {probe::AttachMode::kRawTp, probe::AttachMode::kTpBtf}) {
+    SCOPED_TRACE(probe::AttachModeName(mode));
+    probe::CollectorOptions options;
+    options.attach_mode = mode;
+    options.capture_env = true;
+    auto collector = OpenCollector(options);
+    ASSERT_NE(collector, nullptr);
+    EXPECT_EQ(collector->attach_mode(), mode);
+    EventLog log;
+    pid_t pid = RunAndCollect(*collector, log, [&] {
+      char* const argv[] = {const_cast<char*>(script.c_str()), const_cast<char*>("arg"), nullptr};
+      char* const envp[] = {const_cast<char*>("PICKET_MARK=one two"), nullptr};
+      execve(script.c_str(), argv, envp);
+    });
+    auto execs = log.ExecsOf(static_cast<std::uint32_t>(pid));
+    ASSERT_EQ(execs.size(), 1u);
+    EXPECT_EQ(execs[0]->file.path, script);
+    EXPECT_EQ(execs[0]->interpreter.path, RealPath("/bin/sh"));
+    EXPECT_EQ(execs[0]->argv, (std::vector<std::string>{"/bin/sh", script, "arg"}));
+    EXPECT_EQ(execs[0]->envp, std::vector<std::string>{"PICKET_MARK=one two"});
+    EXPECT_EQ(collector->Stats().lost(), 0u);
+    std::vector<probe::ProgramInfo> programs = collector->Programs();
+    EXPECT_EQ(programs.size(), 3u);
+  }
 }
 
 // ---- clear failure (issue 3 item 6) ----------------------------------------
