@@ -248,8 +248,15 @@ ConstProcessPtr ProcessTree::ApplyExit(const events::ExitEvent& exit) {
   ProcessPtr image = ResolveOrOrphan(exit.process);
   if (image == nullptr) image = MakeOrphan(exit.process);  // pid 0; never indexed
   // 0 means "alive" in Process; an exit stamped at the epoch still ended.
-  image->exit_time_ns = std::max<std::uint64_t>(exit.timestamp_ns, 1);
-  image->exit_code = exit.exit_code;
+  // The process's earlier images (its fork copy, pre-exec images) end with
+  // it: they are the same process, and ancestry readers ask "had it exited?".
+  const std::uint64_t exit_time_ns = std::max<std::uint64_t>(exit.timestamp_ns, 1);
+  for (Process* same = image.get(); same != nullptr && same->key == image->key;
+       same = same->lineage_parent.get()) {
+    if (!same->is_alive()) break;
+    same->exit_time_ns = exit_time_ns;
+    same->exit_code = exit.exit_code;
+  }
   exited_.push({image->exit_time_ns + limits_.exit_grace_ns, image->key});
   return image;
 }

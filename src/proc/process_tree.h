@@ -112,7 +112,8 @@ class ProcessTree {
   // reuse (the old process's exit was missed).
   ConstProcessPtr ApplyFork(const events::ForkEvent& fork);
   ConstProcessPtr ApplyExec(const events::ExecEvent& exec);
-  // Marks the image exited. It stays findable until Reap() passes
+  // Marks the image exited, and the process's earlier images in its lineage
+  // (fork copy, pre-exec images: same key). It stays findable until Reap() passes
   // exit time + exit_grace_ns, so exit rules and late events still see it.
   ConstProcessPtr ApplyExit(const events::ExitEvent& exit);
   ConstProcessPtr Apply(const events::Event& event);

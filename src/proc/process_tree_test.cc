@@ -104,12 +104,24 @@ TEST(ProcessTreeTest, ExitedProcessStaysFindableUntilReaped) {
   EXPECT_EQ(exited->exit_code, 256);
   EXPECT_EQ(exited->exit_time_ns, 30u);
 
+  // Exit also ends the process's earlier images.
+  ConstProcessPtr bash = tree.Find(100);
+  tree.ApplyExit(Exit(Key(100), 35));
+  EXPECT_FALSE(bash->is_alive());
+  ASSERT_NE(bash->lineage_parent, nullptr);
+  EXPECT_EQ(bash->lineage_parent->key, Key(100));
+  EXPECT_EQ(bash->lineage_parent->exit_time_ns, 35u);
+  EXPECT_TRUE(bash->lineage_parent->lineage_parent->is_alive());  // init lives on
+
   tree.Reap(/*now_ns=*/129);
   EXPECT_NE(tree.Find(42), nullptr);
   tree.Reap(/*now_ns=*/130);
   EXPECT_EQ(tree.Find(42), nullptr);
   EXPECT_EQ(tree.stats().reaped, 1u);
-  EXPECT_NE(tree.Find(100), nullptr);  // alive entries are never reaped
+  EXPECT_NE(tree.Find(100), nullptr);  // exited at 35: reaped at 135
+  EXPECT_NE(tree.Find(1), nullptr);    // alive entries are never reaped
+  tree.Reap(/*now_ns=*/135);
+  EXPECT_EQ(tree.Find(100), nullptr);
 }
 
 TEST(ProcessTreeTest, LateEventWithinGraceResolvesExitedParent) {
