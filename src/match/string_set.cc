@@ -1,7 +1,5 @@
 #include "match/string_set.h"
 
-#include <algorithm>
-
 #include "match/pattern.h"
 
 namespace picket::match {
@@ -25,13 +23,8 @@ StringSet::StringSet(std::vector<std::string> values, bool case_insensitive)
     : hashed_(0, FoldingHash{case_insensitive}, FoldingEqual{case_insensitive}),
       case_insensitive_(case_insensitive) {
   for (std::string& value : values) {
-    const bool seen = std::any_of(values_.begin(), values_.end(), [&](const std::string& v) {
-      return EqualBytes(v, value, case_insensitive);
-    });
-    if (values_.size() <= kLinearScanMax && seen) continue;
-    if (values_.size() > kLinearScanMax && hashed_.count(std::string_view(value)) > 0) continue;
-    values_.push_back(value);
-    hashed_.insert(std::move(value));
+    if (!hashed_.insert(value).second) continue;  // duplicates collapse
+    values_.push_back(std::move(value));
   }
   if (values_.size() <= kLinearScanMax) hashed_.clear();
 }

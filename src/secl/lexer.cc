@@ -198,7 +198,7 @@ class Lexer {
     }
     const std::string_view literal = text_.substr(position_, literal_end - position_);
     if (!IpNetwork::Parse(literal).has_value()) {
-      if (colons == 0) return false;  // digits and dots: let the number lexer complain
+      if (colons == 0 && !IsDigit(c)) return false;
       if (IsLetter(c)) return false;  // an identifier such as `a:b` is reported later
       Error(position_, literal_end, "invalid IP address '" + std::string(literal) + "'");
       position_ = literal_end;
