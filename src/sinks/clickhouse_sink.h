@@ -9,7 +9,8 @@
 //     message String, severity String, signal String)
 //   ENGINE = MergeTree PARTITION BY toYYYYMM(event_time) ORDER BY (host, timestamp_ns)
 //
-// `signal` is the whole JSON document (query it with JSONExtract*). The
+// `signal` is the whole JSON document (JSONExtract* from 19.x,
+// visitParamExtract* before). The
 // syntax is accepted by ClickHouse 18.16 (Debian 12's package) and later.
 
 #ifndef PICKET_SINKS_CLICKHOUSE_SINK_H_

@@ -107,7 +107,7 @@ TEST(ClickHouseSinkTest, RealServerRoundTrip) {
   ASSERT_TRUE(written) << written.error().message();
   Result<HttpResponse> count = client.Post(
       config.endpoint,
-      "SELECT count(), min(pid), max(JSONExtractInt(signal, 'n')), any(toYear(event_time)) "
+      "SELECT count(), min(pid), max(visitParamExtractInt(signal, 'n')), any(toYear(event_time)) "
       "FROM `picket_test`.`signals` FORMAT TSV",
       "text/plain");
   ASSERT_TRUE(count);

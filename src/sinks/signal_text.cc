@@ -75,4 +75,47 @@ std::string RenderAncestorTree(const nlohmann::json& signal) {
   return out;
 }
 
+std::string FormatListedSignal(const StoredSignal& signal) {
+  return fmt::format("{:>6} {}", signal.id, FormatSignalLine(signal.record));
+}
+
+std::string FormatAroundSignal(const StoredSignal& signal, const StoredSignal& center) {
+  const auto delta = static_cast<std::int64_t>(signal.record.timestamp_ns) -
+                     static_cast<std::int64_t>(center.record.timestamp_ns);
+  const std::uint64_t magnitude =
+      delta < 0 ? static_cast<std::uint64_t>(-delta) : static_cast<std::uint64_t>(delta);
+  return fmt::format("{} {:>6} {}{}.{:03}s {}", signal.id == center.id ? "=>" : "  ", signal.id,
+                     delta < 0 ? '-' : '+', magnitude / 1'000'000'000,
+                     (magnitude / 1'000'000) % 1000, FormatSignalLine(signal.record));
+}
+
+std::string StoredSignalJsonLine(const StoredSignal& signal) {
+  const SignalRecord& r = signal.record;
+  nlohmann::json line = {
+      {"id", signal.id},      {"rule_id", r.rule_id},   {"timestamp_ns", r.timestamp_ns},
+      {"host", r.host},       {"pid", r.pid},           {"comm", r.comm},
+      {"user", r.user},       {"severity", r.severity}, {"title", r.title},
+      {"message", r.message},
+  };
+  nlohmann::json document = nlohmann::json::parse(r.json, nullptr, /*allow_exceptions=*/false);
+  line["signal"] = document.is_discarded() ? nlohmann::json(r.json) : std::move(document);
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string RenderSignalDetail(const StoredSignal& signal) {
+  const nlohmann::json document =
+      nlohmann::json::parse(signal.record.json, nullptr, /*allow_exceptions=*/false);
+  std::string out = FormatListedSignal(signal) + "\n\n";
+  if (document.is_discarded()) {
+    out += "(stored document is not valid JSON; shown verbatim)\n";
+    out += signal.record.json;
+    out += "\n";
+    return out;
+  }
+  out += document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += "\n\nProcess ancestry:\n";
+  out += RenderAncestorTree(document);
+  return out;
+}
+
 }  // namespace picket::sinks

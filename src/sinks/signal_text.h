@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sinks/signal_record.h"
+#include "sinks/sqlite_store_reader.h"
 
 namespace picket::sinks {
 
@@ -30,6 +31,22 @@ std::string FormatSignalLine(const SignalRecord& record);
 // without a process object renders as "(no process in signal)\n".
 // Ends with a newline.
 std::string RenderAncestorTree(const nlohmann::json& signal);
+
+// `picket signals list`: "<id> " + FormatSignalLine, id right-aligned to 6.
+std::string FormatListedSignal(const StoredSignal& signal);
+
+// `picket signals around`: like FormatListedSignal with the offset from
+// `center` ("+12.500s", "-0.001s") after the id, and "=>" marking `center`
+// itself.
+std::string FormatAroundSignal(const StoredSignal& signal, const StoredSignal& center);
+
+// `picket signals ... --json`: one line, the stored columns plus the parsed
+// signal document under "signal" (kept as a string if it does not parse).
+std::string StoredSignalJsonLine(const StoredSignal& signal);
+
+// `picket signals show`: the document pretty-printed, then the ancestry tree.
+// A document that does not parse is shown verbatim with a note.
+std::string RenderSignalDetail(const StoredSignal& signal);
 
 }  // namespace picket::sinks
 
