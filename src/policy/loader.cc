@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 
 #include "fields/catalogue.h"
@@ -151,6 +152,7 @@ class Loader {
       }
       for (RuleToCompile& item : Expand(*rule)) CompileRule(item, variables[rule]);
     }
+    SortDiagnostics();
     out_.environment = environment_;
     out_.builtins = builtins_;
     for (const CompiledRule& rule : out_.rules) ++out_.rules_per_event_type[rule.event_type];
@@ -197,6 +199,20 @@ class Loader {
                                        rule.def.source ? rule.def.source->path() : ""});
   }
 
+  // By file (load order), then position; diagnostics without a file first.
+  void SortDiagnostics() {
+    std::map<std::string, std::size_t> order;
+    for (std::size_t i = 0; i < out_.policies.size(); ++i)
+      order.emplace(out_.policies[i].path, i + 1);
+    auto key = [&](const PolicyDiagnostic& d) {
+      auto it = order.find(d.file);
+      return std::make_tuple(it == order.end() ? 0 : it->second, d.line, d.column);
+    };
+    std::stable_sort(
+        out_.diagnostics.begin(), out_.diagnostics.end(),
+        [&](const PolicyDiagnostic& a, const PolicyDiagnostic& b) { return key(a) < key(b); });
+  }
+
   // ---- step 1: read, filter, check ids ------------------------------------
 
   void ReadPolicy(PolicySource source) {
@@ -210,7 +226,12 @@ class Loader {
     PolicyFile policy = ParsePolicyFile(file, parse_diagnostics);
     for (PolicyDiagnostic& diagnostic : parse_diagnostics) Report(index, std::move(diagnostic));
     info.version = policy.version;
-    info.rules_defined = policy.rules.size();
+    info.rules_defined = policy.rules.size() + policy.invalid_rules.size();
+    for (const std::string& id : policy.invalid_rules) {
+      ++info.rules_skipped[std::string(SkipReasonName(SkipReason::kError))];
+      out_.skipped.push_back(
+          SkippedRule{id, SkipReason::kError, "invalid definition", file->path()});
+    }
     if (parse_diagnostics.empty() && policy.macros.empty() && policy.rules.empty() &&
         !info.is_default) {
       Report(index, MakeDiagnostic(Severity::kError, *file, 0, 1,
@@ -523,6 +544,11 @@ class Loader {
     return items;
   }
 
+  bool IsCollected(std::string_view event_type) const {
+    const auto& types = options_.collected_event_types;
+    return std::find(types.begin(), types.end(), event_type) != types.end();
+  }
+
   // The first field of `fields` picket does not collect, or nullptr.
   static const secl::FieldInfo* FirstUnsupported(
       const std::vector<const secl::FieldInfo*>& fields) {
@@ -581,7 +607,7 @@ class Loader {
       return;
     }
     std::string event_type(program.event_type());
-    if (!fields::FieldCatalogue::IsCollectedEventType(event_type)) {
+    if (!IsCollected(event_type)) {
       PolicyDiagnostic diagnostic =
           MakeDiagnostic(Severity::kWarning, file, def.offset,
                          def.offset + static_cast<std::uint32_t>(def.id.size()),

@@ -27,6 +27,9 @@ struct LoadOptions {
   bool enforcement_enabled = true;
   // The field catalogue; nullptr = fields::FieldCatalogue::Default().
   const secl::Schema* schema = nullptr;
+  // Event types whose rules may load; a rule of another type is skipped with
+  // a warning. Default: what picket collects.
+  std::vector<std::string> collected_event_types{"exec", "fork", "exit"};
   secl::Limits limits;
 };
 

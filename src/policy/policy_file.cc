@@ -53,8 +53,11 @@ class Decoder {
       } else if (key == "rules") {
         if (!yaml_.IsListOrNull(value, "rules")) continue;
         for (const YAML::Node& item : value) {
-          if (std::optional<RuleDefinition> rule = DecodeRule(item)) {
+          std::string id;
+          if (std::optional<RuleDefinition> rule = DecodeRule(item, id)) {
             policy.rules.push_back(std::move(*rule));
+          } else {
+            policy.invalid_rules.push_back(std::move(id));
           }
         }
       }
@@ -129,7 +132,9 @@ class Decoder {
     return macro;
   }
 
-  std::optional<RuleDefinition> DecodeRule(const YAML::Node& item) {
+  // `id` receives the rule's id when it is valid, for reporting a rule that
+  // fails to decode.
+  std::optional<RuleDefinition> DecodeRule(const YAML::Node& item, std::string& id) {
     if (!item.IsMap()) {
       yaml_.Error(item, "a rule must be a mapping with 'id' and 'expression'");
       return std::nullopt;
@@ -137,6 +142,7 @@ class Decoder {
     RuleDefinition rule;
     rule.source = source_;
     bool ok = DecodeId(item, "rule", rule.id, rule.offset);
+    if (ok) id = rule.id;
     for (const auto& entry : item) {
       std::string key = yaml_.KeyName(entry.first);
       const YAML::Node& value = entry.second;

@@ -100,6 +100,9 @@ struct PolicyFile {
   std::string type;     // `type:`
   std::vector<MacroDefinition> macros;
   std::vector<RuleDefinition> rules;
+  // Rule items that could not be decoded (their errors are diagnostics):
+  // their ids, "" when the id itself was missing or invalid.
+  std::vector<std::string> invalid_rules;
 };
 
 // Decodes one policy file. Diagnostics are appended to `diagnostics`.
