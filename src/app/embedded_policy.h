@@ -12,8 +12,9 @@ namespace picket::app {
 // The text of policies/default.policy at build time.
 std::string_view EmbeddedDefaultPolicy();
 
-// The name it is loaded under (it is the default policy: loaded first, §12.5).
-inline constexpr std::string_view kEmbeddedDefaultPolicyName = "default.policy";
+// The name it is loaded under. Not "default.policy": that name is left to a
+// user-supplied default policy (Datadog's), which §12.5 loads first.
+inline constexpr std::string_view kEmbeddedPolicyName = "picket.policy";
 
 }  // namespace picket::app
 

@@ -1,0 +1,235 @@
+// `picket run`: the agent. Attaches the kernel collector, seeds the process
+// tree from /proc, and runs the pipeline (tree → rules → signals → sinks)
+// until SIGTERM/SIGINT, which drain the sink queues and exit 0. SIGHUP
+// reloads the policies: if the new set has errors, every diagnostic is logged
+// and the previous policy stays active. A stats line (events/s, lost records,
+// signals, suppressed, per-sink delivery) is logged every interval.
+//
+// Signals are blocked in every thread and read from a signalfd between ring
+// polls, so a reload or a stop always happens between two events.
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app/agent_config.h"
+#include "app/agent_info.h"
+#include "app/agent_policy.h"
+#include "app/agent_sinks.h"
+#include "app/command.h"
+#include "app/pipeline.h"
+#include "base/clock.h"
+#include "fields/catalogue.h"
+#include "probe/collector.h"
+#include "proc/procfs_seed.h"
+
+namespace picket::app {
+namespace {
+
+struct RunOptions {
+  std::string config_path;
+  std::vector<std::string> policies;
+  bool no_builtin = false;
+  double duration_seconds = 0;  // 0: until SIGTERM/SIGINT
+  std::string log_level = "info";
+};
+
+class SignalFd {
+ public:
+  SignalFd() {
+    sigemptyset(&mask_);
+    sigaddset(&mask_, SIGINT);
+    sigaddset(&mask_, SIGTERM);
+    sigaddset(&mask_, SIGHUP);
+    // Before any thread starts, so every thread inherits the mask.
+    pthread_sigmask(SIG_BLOCK, &mask_, &previous_);
+    fd_ = signalfd(-1, &mask_, SFD_NONBLOCK | SFD_CLOEXEC);
+  }
+  ~SignalFd() {
+    if (fd_ >= 0) close(fd_);
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SignalFd(const SignalFd&) = delete;
+  SignalFd& operator=(const SignalFd&) = delete;
+
+  // The next pending signal number, or 0.
+  int Next() {
+    signalfd_siginfo info{};
+    if (fd_ < 0 || read(fd_, &info, sizeof(info)) != sizeof(info)) return 0;
+    return static_cast<int>(info.ssi_signo);
+  }
+
+ private:
+  sigset_t mask_{};
+  sigset_t previous_{};
+  int fd_ = -1;
+};
+
+probe::AttachMode ParseAttach(const std::string& attach) {
+  if (attach == "tp_btf") return probe::AttachMode::kTpBtf;
+  if (attach == "raw_tp") return probe::AttachMode::kRawTp;
+  return probe::AttachMode::kAuto;
+}
+
+void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
+              const sinks::SinkSet& sinks, std::uint64_t events_in_interval, double seconds) {
+  probe::CollectorStats kernel = collector.Stats();
+  const engine::EngineStats& engine = pipeline.engine().stats();
+  std::string sink_text;
+  for (const sinks::SinkStats& s : sinks.stats()) {
+    sink_text +=
+        fmt::format(" {}[delivered={} failed={} dropped={} queued={}]", s.sink, s.delivered,
+                    s.failed, s.dropped_queue_full + s.dropped_shutdown, s.queued);
+  }
+  spdlog::info(
+      "stats: events/s={:.0f} events={} execs={} lost_records={} malformed={} tree={} "
+      "matches={} signals={} suppressed={}{}",
+      seconds > 0 ? static_cast<double>(events_in_interval) / seconds : 0.0,
+      pipeline.stats().events, pipeline.stats().execs, kernel.lost(), kernel.malformed_total(),
+      pipeline.tree().size(), engine.matches, pipeline.stats().signals, engine.suppressed,
+      sink_text);
+}
+
+int Run(const RunOptions& options) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+
+  Result<AgentConfig> config = LoadConfigOrDefaults(options.config_path);
+  if (!config.has_value()) {
+    spdlog::critical("configuration: {}", config.error().message());
+    return 2;
+  }
+  PolicySelection selection = SelectPolicies(*config, options.policies, options.no_builtin);
+  Result<std::shared_ptr<const policy::CompiledPolicy>> compiled = LoadSelectedPolicies(selection);
+  if (!compiled.has_value()) {
+    spdlog::critical("{}", compiled.error().message());
+    return 2;
+  }
+  LogPolicyReport(**compiled);
+  const fields::FieldCatalogue& catalogue = fields::FieldCatalogue::Default();
+
+  SignalFd signals;  // blocks SIGINT/SIGTERM/SIGHUP before sink threads start
+  std::unique_ptr<sinks::SinkSet> sinks = BuildSinks(*config);
+
+  probe::CollectorOptions collector_options;
+  collector_options.ring_size_bytes = config->ring_size_mib << 20;
+  collector_options.argv_capture_bytes = config->argv_max_bytes;
+  collector_options.capture_env = config->capture_env;
+  collector_options.attach_mode = ParseAttach(config->attach);
+  Result<std::unique_ptr<probe::Collector>> collector = probe::Collector::Open(collector_options);
+  if (!collector.has_value()) {
+    spdlog::critical("cannot start the kernel collector: {}", collector.error().message());
+    return 1;
+  }
+
+  PipelineOptions pipeline_options;
+  pipeline_options.tree_limits.max_processes = config->max_processes;
+  pipeline_options.tree_limits.max_ancestor_depth = config->max_ancestors;
+  pipeline_options.tree_limits.exit_grace_ns = config->exit_grace_seconds * 1'000'000'000ULL;
+  pipeline_options.agent = DetectAgentInfo(*config);
+  pipeline_options.own_pid = static_cast<std::uint32_t>(getpid());
+  pipeline_options.engine.kill.enforcement = config->enforcement;
+  pipeline_options.engine.kill.own_pid = pipeline_options.own_pid;
+  pipeline_options.engine.kill.excluded_paths = config->kill_excluded_paths;
+  Pipeline pipeline(pipeline_options, engine::BuildRuleSet(*compiled, catalogue), sinks.get());
+
+  proc::ProcfsSeedOptions seed_options;
+  seed_options.boot_to_realtime_offset_ns = (*collector)->boot_to_realtime_offset_ns();
+  seed_options.capture_env = config->capture_env;
+  std::size_t seeded = 0;
+  if (Result<proc::ProcfsSeed> seed = proc::ReadProcfs(seed_options); seed.has_value()) {
+    pipeline.Seed(seed->images);
+    seeded = seed->images.size();
+  } else {
+    spdlog::warn("seeding the process tree from /proc: {}", seed.error().message());
+  }
+  spdlog::info("ready: collector attached ({}), {} processes seeded from /proc, {} rules active",
+               probe::AttachModeName((*collector)->attach_mode()), seeded,
+               pipeline.engine().rules().active_rules());
+
+  auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(event); };
+  const std::uint64_t start_ns = MonotonicNs();
+  const std::uint64_t stats_interval_ns = config->stats_interval_seconds * 1'000'000'000ULL;
+  std::uint64_t last_stats_ns = start_ns;
+  std::uint64_t events_at_last_stats = 0;
+  bool stop = false;
+  while (!stop) {
+    Result<std::size_t> polled = (*collector)->Poll(std::chrono::milliseconds(100), on_event);
+    if (!polled.has_value()) {
+      spdlog::error("ring buffer: {}", polled.error().message());
+    }
+    pipeline.NoteLostRecords((*collector)->Stats().lost());
+
+    for (int signal_number = signals.Next(); signal_number != 0; signal_number = signals.Next()) {
+      if (signal_number == SIGHUP) {
+        spdlog::info("SIGHUP: reloading policies");
+        Result<std::shared_ptr<const policy::CompiledPolicy>> reloaded =
+            LoadSelectedPolicies(selection);
+        if (!reloaded.has_value()) {
+          spdlog::error("policy reload failed: {}; keeping the previous policy",
+                        reloaded.error().message());
+        } else if (!(*reloaded)->ok()) {
+          LogPolicyReport(**reloaded);
+          spdlog::error(
+              "policy reload failed with {} errors; keeping the previous policy ({} rules)",
+              (*reloaded)->error_count(), pipeline.engine().rules().active_rules());
+        } else {
+          LogPolicyReport(**reloaded);
+          pipeline.SetPolicy(engine::BuildRuleSet(*reloaded, catalogue));
+          spdlog::info("policy reloaded");
+        }
+        sinks->RequestReopen();
+      } else {
+        spdlog::info("{}: stopping", strsignal(signal_number));
+        stop = true;
+      }
+    }
+
+    std::uint64_t now = MonotonicNs();
+    if (stats_interval_ns > 0 && now - last_stats_ns >= stats_interval_ns) {
+      LogStats(pipeline, **collector, *sinks, pipeline.stats().events - events_at_last_stats,
+               static_cast<double>(now - last_stats_ns) / 1e9);
+      last_stats_ns = now;
+      events_at_last_stats = pipeline.stats().events;
+    }
+    if (options.duration_seconds > 0 &&
+        static_cast<double>(now - start_ns) / 1e9 >= options.duration_seconds) {
+      stop = true;
+    }
+  }
+
+  // What is still in the ring was produced before the stop: evaluate it.
+  (void)(*collector)->Poll(std::chrono::milliseconds(0), on_event);
+  Status drained = sinks->Drain(std::chrono::seconds(10));
+  if (!drained.has_value()) spdlog::warn("drain: {}", drained.error().message());
+  LogStats(pipeline, **collector, *sinks, 0, 0);
+  spdlog::info("stopped");
+  return 0;
+}
+
+void AddRunCommand(CLI::App& root, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = root.add_subcommand("run", "Run the agent (root): detect and emit signals");
+  run->add_option("-c,--config", options->config_path,
+                  "Config file (default: /etc/picket/picket.yaml if present)");
+  run->add_option("-p,--policy", options->policies,
+                  "Policy file or directory, in addition to the configured ones (repeatable)");
+  run->add_flag("--no-builtin-policy", options->no_builtin, "Do not load the shipped policy");
+  run->add_option("--duration", options->duration_seconds, "Stop after this many seconds");
+  run->add_option("--log-level", options->log_level, "trace|debug|info|warn|error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  run->callback([options, &exit_code] { exit_code = Run(*options); });
+}
+
+const CommandRegistrar kRegistrar(AddRunCommand);
+
+}  // namespace
+}  // namespace picket::app
