@@ -14,6 +14,7 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import subprocess
@@ -329,6 +330,125 @@ class AgentEndToEnd(unittest.TestCase):
         again = sorted(key(s) for s in replayed if in_scenarios(s))
         self.assertTrue(live)
         self.assertEqual(live, again)
+
+
+def run_tmp_tool_script(name, port):
+    """Runs a /tmp script that curls a loopback name; returns its path."""
+    directory = pathlib.Path(f"/tmp/picket-e2e-{os.getpid()}-{name}")
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / "fetch.sh"
+    script.write_text(f"#!/bin/sh\ncurl -s -o /dev/null --max-time 3 "
+                      f"http://{HOST_NAME}:{port}/{name} >/dev/null 2>&1\nexit 0\n")
+    script.chmod(0o755)
+    subprocess.run([str(script)], check=True, cwd="/")
+    return script
+
+
+class LoopbackFixture(unittest.TestCase):
+    """A work dir, the hosts entry and a loopback HTTP server."""
+
+    @classmethod
+    def setUpClass(cls):
+        reason = can_run()
+        if reason:
+            raise unittest.SkipTest(reason)
+        cls.workdir = pathlib.Path(tempfile.mkdtemp(prefix="picket-e2e-", dir="/var/lib"))
+        if HOST_NAME not in pathlib.Path("/etc/hosts").read_text():
+            with open("/etc/hosts", "a") as f:
+                f.write(HOSTS_LINE)
+        cls.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+        cls.port = cls.http.server_address[1]
+        threading.Thread(target=cls.http.serve_forever, daemon=True).start()
+        cls.cleanup = []
+
+    @classmethod
+    def tearDownClass(cls):
+        for action in reversed(getattr(cls, "cleanup", [])):
+            action()
+        if getattr(cls, "http", None):
+            cls.http.shutdown()
+            cls.http.server_close()
+        hosts = pathlib.Path("/etc/hosts")
+        hosts.write_text("".join(l for l in hosts.read_text().splitlines(True) if l != HOSTS_LINE))
+        if getattr(cls, "workdir", None) and not os.environ.get("PICKET_E2E_KEEP"):
+            shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def expect_net_util(self, agent, script):
+        found = agent.wait_for(lambda s: s["agent"]["rule_id"] == "net_util"
+                               and str(script) in ancestor_paths(s), SIGNAL_DEADLINE_S)
+        self.assertTrue(found, f"no net_util signal for {script}\n{agent.log()[-3000:]}")
+        shutil.rmtree(script.parent, ignore_errors=True)
+
+
+class PolicyReload(LoopbackFixture):
+    def test_sighup_reloads_and_a_broken_policy_keeps_the_previous_one(self):
+        (self.workdir / "agent").mkdir()
+        agent = Agent(self.workdir / "agent")
+        self.cleanup.append(agent.stop)
+        agent.start()
+        self.expect_net_util(agent, run_tmp_tool_script("before-reload", self.port))
+
+        # A valid addition: the reloaded policy detects `true` run anywhere.
+        (agent.policy_dir / "extra.policy").write_text(
+            'version: "1"\nrules:\n  - id: e2e_reload_marker\n'
+            '    description: reload marker\n'
+            '    expression: exec.comm == "true" && exec.argv in ["picket-e2e-marker"]\n')
+        agent.process.send_signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while "policy reloaded" not in agent.log() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertIn("policy reloaded", agent.log())
+        subprocess.run(["/usr/bin/true", "picket-e2e-marker"], check=True)
+        self.assertTrue(agent.wait_for(
+            lambda s: s["agent"]["rule_id"] == "e2e_reload_marker", SIGNAL_DEADLINE_S))
+
+        # A broken one: every problem logged with file:line:col, previous kept.
+        broken = agent.policy_dir / "broken.policy"
+        broken.write_text('version: "1"\nrules:\n  - id: e2e_broken\n'
+                          '    expression: exec.comm == && exec.file.nmae == "x"\n')
+        agent.process.send_signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while "keeping the previous policy" not in agent.log() and time.time() < deadline:
+            time.sleep(0.05)
+        log = agent.log()
+        self.assertIn("keeping the previous policy", log)
+        self.assertRegex(log, re.escape(str(broken)) + r":4:\d+: error: ")
+        self.expect_net_util(agent, run_tmp_tool_script("after-broken-reload", self.port))
+        subprocess.run(["/usr/bin/true", "picket-e2e-marker"], check=True)
+        time.sleep(0.5)
+        markers = [s for s in agent.signals() if s["agent"]["rule_id"] == "e2e_reload_marker"]
+        self.assertEqual(len(markers), 2, "the previously reloaded rule stopped detecting")
+        self.assertEqual(agent.stop(), 0)
+
+
+class FailingSink(LoopbackFixture):
+    def test_read_only_sqlite_does_not_stop_detection_and_is_logged_once_per_interval(self):
+        (self.workdir / "agent").mkdir()
+        readonly = self.workdir / "readonly"
+        readonly.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(readonly)],
+                       check=True)
+        self.cleanup.append(lambda: subprocess.run(["umount", "-l", str(readonly)]))
+        agent = Agent(self.workdir / "agent",
+                      extra_config="sinks:\n  failure_log_interval_seconds: 60\n")
+        # Point the store at the read-only mount.
+        text = agent.config_path.read_text().replace(
+            str(agent.workdir / "picket.db"), str(readonly / "picket.db"))
+        agent.config_path.write_text(text)
+        self.cleanup.append(agent.stop)
+        agent.start()
+
+        scripts = [run_tmp_tool_script(f"failing-sink-{i}", self.port) for i in range(3)]
+        for script in scripts:
+            self.expect_net_util(agent, script)
+        time.sleep(1.5)  # a stats line with the sqlite counters
+        log = agent.log()
+        failure_lines = [l for l in log.splitlines() if "sink sqlite:" in l]
+        self.assertEqual(len(failure_lines), 1, "\n".join(failure_lines))
+        stats = [l for l in log.splitlines() if "stats:" in l][-1]
+        failed = int(re.search(r"sqlite\[delivered=0 failed=(\d+)", stats).group(1))
+        self.assertGreaterEqual(failed, 3, stats)
+        self.assertEqual(agent.stop(), 0)
 
 
 if __name__ == "__main__":
