@@ -321,6 +321,7 @@ int RunExplain(const ExplainOptions& options) {
   } else {
     out += "documentation:\n";
     if (!doc.severity.empty()) out += "  severity: " + doc.severity + "\n";
+    if (!doc.message.empty()) out += "  message: " + doc.message + "\n";
     if (!doc.goal.empty()) out += "  goal:\n" + Indent(Indent(doc.goal));
     if (!doc.strategy.empty()) out += "  strategy:\n" + Indent(Indent(doc.strategy));
     if (!doc.triage.empty()) out += "  triage:\n" + Indent(Bullets(doc.triage, true));
