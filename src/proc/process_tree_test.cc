@@ -283,9 +283,8 @@ TEST(ProcessTreeTest, DeepLineageIsCutToTheDepthBound) {
   // A process that re-execs itself forever grows one image per exec.
   std::weak_ptr<const Process> first = tree.Find(1);
   ConstProcessPtr last;
-  for (int i = 0; i < 100; ++i) {
-    last = tree.ApplyExec(Exec(Key(1), {0, 0}, "/bin/loop", {"loop", std::to_string(i)},
-                               static_cast<std::uint64_t>(10 + i)));
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    last = tree.ApplyExec(Exec(Key(1), {0, 0}, "/bin/loop", {"loop", std::to_string(i)}, 10 + i));
   }
   AncestorList ancestors = tree.Ancestors(*last);
   EXPECT_EQ(ancestors.images.size(), kMaxDepth);

@@ -271,7 +271,7 @@ Result<events::Event> DecodeFork(const Json& json) {
   d.Integer("parent_tid", fork.parent_tid);
   d.Integer("cgroup_id", fork.cgroup_id);
   if (d.error()) return *d.error();
-  return events::Event(std::move(fork));
+  return events::Event(fork);
 }
 
 Result<events::Event> DecodeExec(const Json& json) {
@@ -313,7 +313,7 @@ Result<events::Event> DecodeExit(const Json& json) {
   d.Integer("start_time", exit.process.start_time_ns);
   d.Integer("exit_code", exit.exit_code);
   if (d.error()) return *d.error();
-  return events::Event(std::move(exit));
+  return events::Event(exit);
 }
 
 }  // namespace

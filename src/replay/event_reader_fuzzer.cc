@@ -13,7 +13,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using picket::replay::EventReader;
-  if (size > 64 * 1024) return 0;  // longer streams add run time, not coverage
+  if (size > std::size_t{64} * 1024) return 0;  // longer streams add run time, not coverage
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
   picket::Result<std::unique_ptr<EventReader>> reader = EventReader::Open(in);
   if (!reader) return 0;

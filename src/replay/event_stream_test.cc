@@ -53,7 +53,7 @@ events::ExecEvent FullExec() {
                "quote\"s",
                "new\nline",
                "",
-               std::string("\xff\xfe not utf8 \x80", 14),
+               std::string("\xff\xfe not utf8 \x80", 13),
                "caf\xc3\xa9"};
   exec.args_size = 9000;
   exec.envp = {"PATH=/usr/bin", std::string("BAD=\xc0\xaf", 6)};
@@ -323,8 +323,7 @@ TEST(EventStreamTest, SeedImagesRoundTripWithLineageBeforeEvents) {
   EXPECT_FALSE((*reader)->Next().has_value());
   EXPECT_EQ((*reader)->stats().seed_images, 2u);
   ASSERT_EQ((*reader)->stats().skipped.size(), 1u);
-  EXPECT_EQ((*reader)->stats().skipped[0],
-            (SkippedLine{5, "seed line after the first event"}));
+  EXPECT_EQ((*reader)->stats().skipped[0], (SkippedLine{5, "seed line after the first event"}));
 
   // Replay starts from the recorder's tree: the shell has its ancestor.
   proc::ProcessTree tree;
