@@ -341,6 +341,43 @@ TEST(LoaderTest, ActionChecks) {
             std::string::npos);
 }
 
+// Checklist 56: inherited is a process-scope feature; the rule is rejected
+// at load and the others still load.
+TEST(LoaderTest, Checklist56InheritedWithContainerScopeRejected) {
+  CompiledPolicy policy = LoadOne(R"(rules:
+  - id: bad
+    expression: exec.file.name == "x"
+    actions:
+      - set: {name: v, scope: container, inherited: true, value: true}
+  - id: good
+    expression: exec.file.name == "y"
+    actions:
+      - set: {name: w, scope: process, inherited: true, value: true}
+)");
+  EXPECT_EQ(RenderAll(policy),
+            R"(test.policy:5:53: error: 'inherited' is only allowed with 'scope: process'
+      - set: {name: v, scope: container, inherited: true, value: true}
+                                                    ^
+)");
+  EXPECT_EQ(RuleIds(policy), std::vector<std::string>{"good"});
+  EXPECT_EQ(FindSkipped(policy, "bad")->reason, SkipReason::kError);
+}
+
+// Checklist 51: an integer ttl (ns) and a duration string are equivalent.
+TEST(LoaderTest, Checklist51TtlForms) {
+  CompiledPolicy policy = LoadOne(R"(rules:
+  - id: r
+    expression: exec.file.name == "x"
+    actions:
+      - set: {name: a, value: 1, ttl: 600000000000}
+      - set: {name: b, value: 1, ttl: "10m"}
+)");
+  ASSERT_TRUE(policy.ok()) << RenderAll(policy);
+  const auto& actions = policy.FindRule("r")->actions;
+  EXPECT_EQ(std::get<SetAction>(actions[0].action.kind).ttl_ns, 600'000'000'000ULL);
+  EXPECT_EQ(std::get<SetAction>(actions[1].action.kind).ttl_ns, 600'000'000'000ULL);
+}
+
 // Checklist 46: a macro filtered out does not exist for rules.
 TEST(LoaderTest, Checklist46MacroFiltersOnLinux) {
   CompiledPolicy policy = LoadOne(R"(macros:
