@@ -380,6 +380,14 @@ class Checker {
       return Fail(span, "register '" + register_name_ + "' is bound to two iterators");
     }
     const FieldInfo* field = schema_.Find(stripped);
+    constexpr std::string_view kLength = ".length";
+    if (field == nullptr && rest.ends_with(kLength)) {
+      // process.ancestors[A].file.name.length
+      const std::string_view inner = name.substr(0, name.size() - kLength.size());
+      Expr inner_field = ResolveField(inner, span);
+      if (inner_field.kind == ExprKind::kError) return inner_field;
+      return LengthOf(std::move(inner_field), inner, span);
+    }
     if (field == nullptr || field->iterator != iterator->id) return UnknownField(stripped, span);
     return FieldExpr(*field, FieldAccess::kRegister, 0, span);
   }
