@@ -35,8 +35,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Configuration, set by user space before load; the verifier prunes code
  * that a value disables. */
-const volatile __u32 argv_cap = 4096;       /* <= PICKET_ARGS_CAP_MAX */
-const volatile __u32 env_cap = 0;           /* 0: envp not captured */
+const volatile __u32 argv_cap = 4096;	       /* <= PICKET_ARGS_CAP_MAX */
+const volatile __u32 env_cap = 0;	       /* 0: envp not captured */
 const volatile __u64 wakeup_threshold = 65536; /* 0: wake on every record */
 
 struct {
@@ -234,7 +234,8 @@ static __always_inline __u32 put_kernel_string(struct exec_scratch *s,
 static __always_inline __u32 put_user_area(struct exec_scratch *s, int field,
 					   __u32 offset, unsigned long start,
 					   unsigned long end, __u32 cap,
-					   __u32 *original_size, __u32 trunc_flag)
+					   __u32 *original_size,
+					   __u32 trunc_flag)
 {
 	__u64 size = end > start ? end - start : 0;
 	__u32 n;
@@ -264,9 +265,9 @@ static __always_inline __u32 put_user_area(struct exec_scratch *s, int field,
 
 enum walk_end {
 	WALK_RUNNING = 0,
-	WALK_ROOT = 1,   /* reached the root of the mount namespace */
+	WALK_ROOT = 1,	 /* reached the root of the mount namespace */
 	WALK_PSEUDO = 2, /* reached a dentry that is its own parent (memfd) */
-	WALK_FULL = 3,   /* blob full */
+	WALK_FULL = 3,	 /* blob full */
 };
 
 struct path_walk {
@@ -478,12 +479,12 @@ static __always_inline void fill_file(struct picket_exec_event *e,
 
 	if (bpf_core_field_exists(inode->i_mtime_sec)) {
 		/* 6.11+ */
-		e->file_mtime_ns = BPF_CORE_READ(inode, i_mtime_sec) *
-					   1000000000ull +
-				   BPF_CORE_READ(inode, i_mtime_nsec);
-		e->file_ctime_ns = BPF_CORE_READ(inode, i_ctime_sec) *
-					   1000000000ull +
-				   BPF_CORE_READ(inode, i_ctime_nsec);
+		e->file_mtime_ns =
+			BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ull +
+			BPF_CORE_READ(inode, i_mtime_nsec);
+		e->file_ctime_ns =
+			BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ull +
+			BPF_CORE_READ(inode, i_ctime_nsec);
 	} else {
 		struct inode___pre611 *old = (void *)inode;
 		struct timespec64 mtime = BPF_CORE_READ(old, i_mtime);
@@ -530,7 +531,8 @@ static __always_inline void fill_task(struct picket_exec_event *e,
 
 	if (nsproxy) {
 		e->ns_mnt = BPF_CORE_READ(nsproxy, mnt_ns, ns.inum);
-		e->ns_pid = BPF_CORE_READ(nsproxy, pid_ns_for_children, ns.inum);
+		e->ns_pid =
+			BPF_CORE_READ(nsproxy, pid_ns_for_children, ns.inum);
 		e->ns_net = BPF_CORE_READ(nsproxy, net_ns, ns.inum);
 		e->ns_cgroup = BPF_CORE_READ(nsproxy, cgroup_ns, ns.inum);
 	}
@@ -618,18 +620,18 @@ static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
 	offset = put_cgroup(s, offset, task);
 
 	mm = BPF_CORE_READ(task, mm);
-	offset = put_user_area(s, PICKET_EXEC_FIELD_ARGV, offset,
-			       BPF_CORE_READ(mm, arg_start),
-			       BPF_CORE_READ(mm, arg_end),
-			       argv_cap > PICKET_ARGS_CAP_MAX ?
-				       PICKET_ARGS_CAP_MAX : argv_cap,
-			       &e->args_size, PICKET_EXEC_F_ARGS_TRUNC);
+	offset = put_user_area(
+		s, PICKET_EXEC_FIELD_ARGV, offset, BPF_CORE_READ(mm, arg_start),
+		BPF_CORE_READ(mm, arg_end),
+		argv_cap > PICKET_ARGS_CAP_MAX ? PICKET_ARGS_CAP_MAX : argv_cap,
+		&e->args_size, PICKET_EXEC_F_ARGS_TRUNC);
 	if (env_cap > 0)
 		offset = put_user_area(s, PICKET_EXEC_FIELD_ENVP, offset,
 				       BPF_CORE_READ(mm, env_start),
 				       BPF_CORE_READ(mm, env_end),
-				       env_cap > PICKET_ARGS_CAP_MAX ?
-					       PICKET_ARGS_CAP_MAX : env_cap,
+				       env_cap > PICKET_ARGS_CAP_MAX
+					       ? PICKET_ARGS_CAP_MAX
+					       : env_cap,
 				       &e->env_size, PICKET_EXEC_F_ENV_TRUNC);
 
 	size = sizeof(*e) + clamp_blob_size(offset);
