@@ -84,13 +84,20 @@ std::string ClickHouseRows(SignalBatch batch) {
 }
 
 std::unique_ptr<HttpSink> MakeClickHouseSink(const ClickHouseSinkConfig& config) {
+  HttpSetupFn setup;
+  if (config.create_table) {
+    setup = [config](HttpClient& client) { return CreateClickHouseTable(config, client); };
+  }
   return std::make_unique<HttpSink>(HttpConfigFor(config, ClickHouseInsertUrl(config)),
-                                    "clickhouse", &ClickHouseRows);
+                                    "clickhouse", &ClickHouseRows, std::move(setup));
 }
 
 Status CreateClickHouseTable(const ClickHouseSinkConfig& config) {
-  const HttpSinkConfig http = HttpConfigFor(config, config.endpoint);
-  HttpClient client(http.client);
+  HttpClient client(HttpConfigFor(config, config.endpoint).client);
+  return CreateClickHouseTable(config, client);
+}
+
+Status CreateClickHouseTable(const ClickHouseSinkConfig& config, HttpClient& client) {
   for (const std::string& sql :
        {ClickHouseCreateDatabaseSql(config), ClickHouseCreateTableSql(config)}) {
     Status status = CheckHttpResponse(client.Post(config.endpoint, sql, "text/plain"),

@@ -31,6 +31,8 @@ struct ClickHouseSinkConfig {
   // Sent as X-ClickHouse-User / X-ClickHouse-Key when set.
   std::string user;
   std::string password;
+  // Issue CREATE DATABASE/TABLE IF NOT EXISTS before the first insert.
+  bool create_table = true;
   // Timeouts, extra headers, proxy, spool; `url` and `content_type` are
   // filled in by MakeClickHouseSink.
   HttpSinkConfig http;
@@ -49,6 +51,7 @@ std::unique_ptr<HttpSink> MakeClickHouseSink(const ClickHouseSinkConfig& config)
 // Creates the database and table if missing (idempotent): two POSTs, since
 // the HTTP interface takes one statement per request.
 Status CreateClickHouseTable(const ClickHouseSinkConfig& config);
+Status CreateClickHouseTable(const ClickHouseSinkConfig& config, HttpClient& client);
 
 }  // namespace picket::sinks
 

@@ -17,7 +17,8 @@ using testing::TestHttpServer;
 
 TEST(ClickHouseSinkTest, InsertsJsonEachRowThroughTheHttpInterface) {
   TestHttpServer server;
-  ClickHouseSinkConfig config{.endpoint = server.url("/"), .user = "picket", .password = "s3cret"};
+  ClickHouseSinkConfig config{
+      .endpoint = server.url("/"), .user = "picket", .password = "s3cret", .create_table = false};
   std::unique_ptr<HttpSink> sink = MakeClickHouseSink(config);
   EXPECT_EQ(sink->name(), "clickhouse");
   auto record = std::make_shared<SignalRecord>(*MakeRecord(1));
@@ -43,6 +44,25 @@ TEST(ClickHouseSinkTest, InsertsJsonEachRowThroughTheHttpInterface) {
       R"("signal":"{\"agent\":{\"rule_id\":\"net_util\"},\"n\":2}","timestamp_ns":1800000000000000002,)"
       R"("title":"A network utility was executed","user":"root"})"
       "\n");
+}
+
+TEST(ClickHouseSinkTest, CreatesTheTableOnceBeforeTheFirstInsert) {
+  TestHttpServer server;
+  server.set_status(503);  // ClickHouse still starting
+  std::unique_ptr<HttpSink> sink = MakeClickHouseSink({.endpoint = server.url("/")});
+  const SignalRecordPtr batch[] = {MakeRecord(1)};
+  Status first = sink->Write(batch);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().code(), ErrorCode::kUnavailable);  // the runner retries
+  server.set_status(200);
+  ASSERT_TRUE(sink->Write(batch));
+  ASSERT_TRUE(sink->Write(batch));
+  std::vector<std::string> sent;
+  for (const auto& request : server.requests()) {
+    sent.push_back(request.target == "/" ? request.body.substr(0, 21) : "INSERT");
+  }
+  EXPECT_THAT(sent, ::testing::ElementsAre("CREATE DATABASE IF NO", "CREATE DATABASE IF NO",
+                                           "CREATE TABLE IF NOT E", "INSERT", "INSERT"));
 }
 
 TEST(ClickHouseSinkTest, EndpointWithQueryGetsAnAmpersand) {
@@ -99,9 +119,7 @@ TEST(ClickHouseSinkTest, RealServerRoundTrip) {
   ASSERT_TRUE(CheckHttpResponse(
       client.Post(config.endpoint, "DROP TABLE IF EXISTS `picket_test`.`signals`", "text/plain"),
       "drop"));
-  Status created = CreateClickHouseTable(config);
-  ASSERT_TRUE(created) << created.error().message();
-  std::unique_ptr<HttpSink> sink = MakeClickHouseSink(config);
+  std::unique_ptr<HttpSink> sink = MakeClickHouseSink(config);  // creates the table itself
   const SignalRecordPtr batch[] = {MakeRecord(1), MakeRecord(2), MakeRecord(3)};
   Status written = sink->Write(batch);
   ASSERT_TRUE(written) << written.error().message();

@@ -15,13 +15,23 @@ std::string NdjsonBody(SignalBatch batch) {
   return body;
 }
 
-HttpSink::HttpSink(HttpSinkConfig config, std::string name, HttpBodyEncoder encoder)
+HttpSink::HttpSink(HttpSinkConfig config, std::string name, HttpBodyEncoder encoder,
+                   HttpSetupFn setup)
     : config_(std::move(config)),
       name_(std::move(name)),
       encoder_(std::move(encoder)),
+      setup_(std::move(setup)),
       client_(config_.client) {}
 
+Status HttpSink::EnsureSetUp() {
+  if (!setup_) return {};
+  if (Status status = setup_(client_); !status) return status;
+  setup_ = nullptr;
+  return {};
+}
+
 Status HttpSink::Write(SignalBatch batch) {
+  if (Status ready = EnsureSetUp(); !ready) return ready;
   const std::string body = encoder_(batch);
   return CheckHttpResponse(client_.Post(config_.url, body, config_.content_type),
                            fmt::format("sending {} signals to {}", batch.size(), config_.url));
@@ -65,6 +75,11 @@ Status HttpSink::Tick(std::uint64_t now_ns) {
   // run left behind.
   if (Status opened = OpenSpool(); !opened) return opened;
   if (spool_->entries() == 0 || now_ns < next_replay_ns_) return {};
+  if (Status ready = EnsureSetUp(); !ready) {
+    next_replay_ns_ =
+        now_ns + static_cast<std::uint64_t>(config_.replay_interval.count()) * 1'000'000ULL;
+    return ready;
+  }
   for (std::size_t i = 0; i < config_.replay_max_entries_per_tick; ++i) {
     const std::optional<SpoolEntry> oldest = spool_->Oldest();
     if (!oldest) break;

@@ -38,13 +38,18 @@ struct HttpSinkConfig {
 // Turns a batch into one request body.
 using HttpBodyEncoder = std::function<std::string(SignalBatch)>;
 
+// Runs once before the first delivery (e.g. CREATE TABLE IF NOT EXISTS),
+// on the sink's client; retried before every write until it succeeds.
+using HttpSetupFn = std::function<Status(HttpClient& client)>;
+
 // Each record's json followed by '\n'.
 std::string NdjsonBody(SignalBatch batch);
 
 class HttpSink final : public Sink {
  public:
   // `name` labels logs and stats ("http", "clickhouse"). No I/O here.
-  HttpSink(HttpSinkConfig config, std::string name = "http", HttpBodyEncoder encoder = NdjsonBody);
+  HttpSink(HttpSinkConfig config, std::string name = "http", HttpBodyEncoder encoder = NdjsonBody,
+           HttpSetupFn setup = nullptr);
 
   std::string_view name() const override { return name_; }
   Status Write(SignalBatch batch) override;
@@ -58,11 +63,13 @@ class HttpSink final : public Sink {
 
  private:
   Status OpenSpool();
+  Status EnsureSetUp();
   void PublishSpoolGauges();
 
   HttpSinkConfig config_;
   std::string name_;
   HttpBodyEncoder encoder_;
+  HttpSetupFn setup_;  // reset to null once it succeeded
   HttpClient client_;
   std::optional<DiskSpool> spool_;
   std::uint64_t next_replay_ns_ = 0;
