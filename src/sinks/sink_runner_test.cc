@@ -278,5 +278,27 @@ TEST(SinkRunnerTest, ConcurrentSubmittersAreAllAccounted) {
   EXPECT_EQ(recording->json().size(), stats.delivered);
 }
 
+TEST(SinkStatsTest, FormatsEveryCounterAndTheLastError) {
+  SinkStats stats{.sink = "sqlite",
+                  .accepted = 10,
+                  .delivered = 7,
+                  .failed = 2,
+                  .spooled = 0,
+                  .dropped_queue_full = 1,
+                  .dropped_shutdown = 0,
+                  .retried = 4,
+                  .queued = 1,
+                  .last_error = "disk full",
+                  .extra = {{"retention_deleted", 5}}};
+  EXPECT_EQ(FormatSinkStats(stats),
+            "sqlite delivered=7 failed=2 spooled=0 dropped_queue_full=1 dropped_shutdown=0 "
+            "retried=4 queued=1 retention_deleted=5 last_error=\"disk full\"");
+  stats.last_error.clear();
+  stats.extra.clear();
+  EXPECT_EQ(FormatSinkStats(stats),
+            "sqlite delivered=7 failed=2 spooled=0 dropped_queue_full=1 dropped_shutdown=0 "
+            "retried=4 queued=1");
+}
+
 }  // namespace
 }  // namespace picket::sinks

@@ -1,5 +1,7 @@
 #include "sinks/sink_set.h"
 
+#include <fmt/format.h>
+
 #include <string>
 #include <utility>
 
@@ -42,6 +44,19 @@ std::vector<SinkStats> SinkSet::stats() const {
   all.reserve(runners_.size());
   for (const auto& runner : runners_) all.push_back(runner->stats());
   return all;
+}
+
+std::string FormatSinkStats(const SinkStats& stats) {
+  std::string line = fmt::format(
+      "{} delivered={} failed={} spooled={} dropped_queue_full={} dropped_shutdown={} "
+      "retried={} queued={}",
+      stats.sink, stats.delivered, stats.failed, stats.spooled, stats.dropped_queue_full,
+      stats.dropped_shutdown, stats.retried, stats.queued);
+  for (const SinkCounter& counter : stats.extra) {
+    line += fmt::format(" {}={}", counter.name, counter.value);
+  }
+  if (!stats.last_error.empty()) line += fmt::format(" last_error=\"{}\"", stats.last_error);
+  return line;
 }
 
 }  // namespace picket::sinks

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
@@ -37,6 +38,13 @@ class SinkSet {
  private:
   std::vector<std::unique_ptr<SinkRunner>> runners_;
 };
+
+// One sink's counters as `key=value` pairs for the agent's periodic stats
+// line, e.g. "sqlite delivered=120 failed=3 spooled=0 dropped_queue_full=0
+// dropped_shutdown=0 retried=7 queued=0 retention_deleted=0
+// last_error=\"inserting 8 signals into …: database or disk is full\"".
+// last_error appears only when set.
+std::string FormatSinkStats(const SinkStats& stats);
 
 }  // namespace picket::sinks
 
