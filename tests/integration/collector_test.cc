@@ -269,7 +269,9 @@ TEST_F(CollectorTest, ExecStormOfTwentyThousandIsSeenExactlyOnceWithoutLoss) {
   for (int w = 0; w < kWorkers; ++w) {
     workers.insert(SpawnChild([&, w] {
       for (int i = 0; i < kExecsPerWorker; ++i) {
-        pid_t child = fork();
+        // vfork: a full fork() of this (possibly sanitizer-instrumented) test
+        // process would copy its huge address space 20,000 times.
+        pid_t child = vfork();
         if (child == 0) {
           char* const argv[] = {const_cast<char*>("true"), nullptr};
           execve("/bin/true", argv, environ);
@@ -292,7 +294,7 @@ TEST_F(CollectorTest, ExecStormOfTwentyThousandIsSeenExactlyOnceWithoutLoss) {
         return std::all_of(workers.begin(), workers.end(),
                            [&](pid_t w) { return log.HasExit(static_cast<std::uint32_t>(w)); });
       },
-      std::chrono::seconds(120));
+      std::chrono::seconds(600));  // a failure bound only: the test counts, it does not time
   ASSERT_TRUE(complete) << "storm did not finish";
 
   std::multiset<std::uint32_t> expected(spawned, spawned + kTotal);
