@@ -409,10 +409,7 @@ class Checker {
         RecordVariable(variable->id);
         Expr expr = Make(ExprKind::kVariableLength, {ScalarType::kInt, false}, span);
         expr.variable = variable->id;
-        expr.type = {ScalarType::kInt, false};
-        // Remember the variable's own shape for the evaluator.
-        expr.is_duration = false;
-        expr.bool_value = variable->type.is_array;
+        expr.variable_is_array = variable->type.is_array;
         return expr;
       }
     }

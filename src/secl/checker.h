@@ -79,6 +79,7 @@ struct Expr {
   std::uint32_t index = 0;
   IteratorId iterator = kNoIterator;
   VariableId variable = 0;
+  bool variable_is_array = false;  // kVariableLength: the measured variable's shape
 
   std::vector<Expr> children;
 

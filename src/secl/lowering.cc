@@ -93,7 +93,7 @@ class Lowerer {
       case ExprKind::kVariableLength:
         operand.kind = OperandKind::kVariableLength;
         operand.variable = expr.variable;
-        operand.variable_is_array = expr.bool_value;  // the checker's shape marker
+        operand.variable_is_array = expr.variable_is_array;
         break;
       case ExprKind::kUnary:
         if (expr.op == Op::kNot) {
