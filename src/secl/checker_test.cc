@@ -301,6 +301,17 @@ TEST_F(CheckerTest, FiltersNeedNoEventType) {
   EXPECT_TRUE(Evaluate(*result.program, event));
 }
 
+TEST_F(CheckerTest, WarningsDoNotPreventAProgram) {
+  CompileResult result = CompileRuleText(R"(exec.comm == "a" && exec.uid == 0 || exec.uid == 1)");
+  ASSERT_TRUE(result.program.has_value());
+  ASSERT_EQ(result.diagnostics.size(), 1u);
+  EXPECT_EQ(result.diagnostics.items()[0].severity, Diagnostic::Severity::kWarning);
+  TestEvent event;
+  event.Set("exec.comm", std::string("b")).Set("exec.uid", std::int64_t{1});
+  // a && (b || c): false because the comm differs, unlike C precedence.
+  EXPECT_FALSE(Evaluate(*result.program, event));
+}
+
 TEST(EditDistanceTest, CountsEditsWithACap) {
   EXPECT_EQ(checked::EditDistance("parnet", "parent", 5), 2u);
   EXPECT_EQ(checked::EditDistance("", "abc", 5), 3u);
