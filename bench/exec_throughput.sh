@@ -3,9 +3,9 @@
 #
 #  1. Exec throughput, interleaved: each round runs the exec storm with
 #     nothing attached (A), with the collector attached and batched wake-ups
-#     (B, the default), and with wake-ups on every record (C); the ratio B/A
-#     and C/A is taken per round (so host drift cancels) and the median over
-#     rounds is reported.
+#     (B, the default), and with wake-ups on every record (C), in an order
+#     that rotates each round; the ratios B/A and C/A are taken per round (so
+#     host drift cancels) and the median over rounds is reported.
 #  2. Per-event BPF program cost: kernel.bpf_stats_enabled=1, one storm with
 #     the collector attached, then run_time_ns / run_cnt of each loaded
 #     program from `bpftool prog show id N --json`.
@@ -92,18 +92,35 @@ run_storm() {
 
 echo "# exec_throughput: $rounds rounds x $count execs, $workers workers" >&2
 : > "$work/runs"
+# One storm under configuration $1 (none | batched | eager); sets rate_<cfg>
+# and lost_<cfg>.
+run_config() {
+  case "$1" in
+    none) rate_none=$(run_storm) ;;
+    batched)
+      start_collector
+      rate_batched=$(run_storm)
+      stop_collector
+      lost_batched=$(last_lost) ;;
+    eager)
+      start_collector --wakeup-bytes 0
+      rate_eager=$(run_storm)
+      stop_collector
+      lost_eager=$(last_lost) ;;
+  esac
+}
+
+# The order rotates every round (none batched eager, batched eager none, ...)
+# so no configuration always runs first or last.
+configs=(none batched eager)
 for round in $(seq 1 "$rounds"); do
-  a=$(run_storm)
-  start_collector
-  b=$(run_storm)
-  stop_collector
-  lost_b=$(last_lost)
-  start_collector --wakeup-bytes 0
-  c=$(run_storm)
-  stop_collector
-  lost_c=$(last_lost)
-  echo "$round $a $b $c $lost_b $lost_c" >> "$work/runs"
-  echo "round $round: none=$a/s batched=$b/s eager=$c/s lost=$lost_b/$lost_c" >&2
+  shift_by=$(((round - 1) % 3))
+  for i in 0 1 2; do
+    run_config "${configs[$(((i + shift_by) % 3))]}"
+  done
+  echo "$round $rate_none $rate_batched $rate_eager $lost_batched $lost_eager" >> "$work/runs"
+  echo "round $round: none=$rate_none/s batched=$rate_batched/s eager=$rate_eager/s" \
+       "lost=$lost_batched/$lost_eager" >&2
 done
 
 # Per-program cost, batched wake-ups (the default) then eager ones.
@@ -138,7 +155,7 @@ lost_b = sum(int(r[4]) for r in runs); lost_c = sum(int(r[5]) for r in runs)
 med = statistics.median
 lines = []
 lines.append(f"Exec storm: {count} fork+exec of /bin/true per run, {workers} workers, "
-             f"{rounds} interleaved rounds (none, batched, eager).")
+             f"{rounds} interleaved rounds, order rotating each round.")
 lines.append("")
 lines.append("| Configuration | Median execs/s (min-max) | Median ratio vs none (min-max) | Records lost |")
 lines.append("|---|---|---|---|")
