@@ -10,6 +10,8 @@
 namespace picket::policy {
 namespace {
 
+using std::string_literals::operator""s;
+
 struct HostileCase {
   std::string name;
   std::string text;
@@ -71,8 +73,8 @@ std::vector<HostileCase> Cases() {
   cases.push_back({"invalid utf-8",
                    "rules:\n  - id: r\n    expression: exec.comm == \"\xc3\x28\"\n",
                    "invalid UTF-8"});
-  cases.push_back({"NUL byte", std::string("rules:\n  - id: r\0\n", 18), ""});
-  cases.push_back({"binary garbage", std::string("\x01\x02\x03{{{{:::\t\t- - -", 20), ""});
+  cases.push_back({"NUL byte", "rules:\n  - id: r\0\n"s, ""});
+  cases.push_back({"binary garbage", "\x01\x02\x03{{{{:::\t\t- - -"s, ""});
   cases.push_back({"anchors and aliases",
                    "a: &x [1, 2]\nrules:\n  - &r {id: r, expression: 'exec.comm == \"a\"'}\n"
                    "  - *r\n",
