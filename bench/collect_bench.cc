@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -70,7 +71,7 @@ void Print(const picket::events::Event& event) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   picket::probe::CollectorOptions options;
   double duration_s = 0;
   bool print = false;
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
   (void)collector.Poll(std::chrono::milliseconds(0), on_event);  // final drain
 
   picket::probe::CollectorStats stats = collector.Stats();
+  const std::uint64_t emitted = stats.emitted_fork + stats.emitted_exec + stats.emitted_exit;
   std::printf(
       "attach=%s fork=%llu exec=%llu exit=%llu emitted=%llu lost=%llu malformed=%llu "
       "programs=%s\n",
@@ -154,8 +156,17 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(stats.delivered_fork),
       static_cast<unsigned long long>(stats.delivered_exec),
       static_cast<unsigned long long>(stats.delivered_exit),
-      static_cast<unsigned long long>(stats.emitted_fork + stats.emitted_exec + stats.emitted_exit),
+      static_cast<unsigned long long>(emitted),
       static_cast<unsigned long long>(stats.lost()),
       static_cast<unsigned long long>(stats.malformed_total()), programs.c_str());
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "picket_collect_bench: %s\n", error.what());
+    return 1;
+  }
 }

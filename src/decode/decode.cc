@@ -123,7 +123,7 @@ events::ExitEvent DecodeExit(const picket_exit_event& record, const DecodeOption
   do {                                                                          \
     auto picket_checked = (expr);                                               \
     if (picket_checked.index() == 1) return std::get<1>(picket_checked).reason; \
-    lhs = std::move(std::get<0>(picket_checked));                               \
+    (lhs) = std::move(std::get<0>(picket_checked));                             \
   } while (false)
 
 DecodeResult DecodeExec(std::span<const std::byte> record, const DecodeOptions& options) {

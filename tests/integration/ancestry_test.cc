@@ -17,8 +17,6 @@
 #include "proc/procfs_seed.h"
 #include "support.h"
 
-extern char** environ;
-
 namespace picket::integration {
 namespace {
 
@@ -28,6 +26,7 @@ void ExecScript(const std::string& script, const std::vector<std::string>& extra
   std::vector<std::string> args = {script};
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   execve(script.c_str(), argv.data(), environ);

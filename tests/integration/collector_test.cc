@@ -26,8 +26,6 @@
 
 #include "support.h"
 
-extern char** environ;
-
 namespace picket::integration {
 namespace {
 
@@ -36,6 +34,7 @@ using events::ExecEvent;
 // execve() with argv given as strings (embedded NULs impossible by nature).
 void Exec(const std::string& path, const std::vector<std::string>& args) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   execve(path.c_str(), argv.data(), environ);
