@@ -414,6 +414,39 @@ TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
   }
 }
 
+TEST(CollectorLossTest, ARingTooSmallForAStalledConsumerCountsItsLosses) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  probe::CollectorOptions options;
+  options.ring_size_bytes = 4096;  // a few exec records
+  auto collector = OpenCollector(options);
+  ASSERT_NE(collector, nullptr);
+  constexpr int kExecs = 200;
+  // Nothing is consumed while the execs run.
+  pid_t pid = SpawnChild([] {
+    for (int i = 0; i < kExecs; ++i) {
+      pid_t child = vfork();
+      if (child == 0) {
+        char* const argv[] = {const_cast<char*>("true"), nullptr};
+        execve("/bin/true", argv, environ);
+        _exit(127);
+      }
+      waitpid(child, nullptr, 0);
+    }
+    _exit(0);
+  });
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+
+  probe::CollectorStats before_drain = collector->Stats();
+  EXPECT_GT(before_drain.lost_exec, 0u);
+  EXPECT_GE(before_drain.emitted_exec + before_drain.lost_exec, static_cast<std::uint64_t>(kExecs));
+  EventLog log;
+  PumpUntil(*collector, log, [](const EventLog&) { return true; });
+  probe::CollectorStats after_drain = collector->Stats();
+  EXPECT_GE(after_drain.delivered_exec, before_drain.emitted_exec);
+  EXPECT_LE(after_drain.delivered_exec, after_drain.emitted_exec);
+  EXPECT_EQ(after_drain.malformed_total(), 0u);
+}
+
 // ---- clear failure (issue 3 item 6) ----------------------------------------
 
 // Runs Collector::Open in a child constrained by `restrict` and returns the
