@@ -143,13 +143,6 @@ std::string ErrnoText(int error) { return std::strerror(error < 0 ? -error : err
 
 // Opens, configures, loads and attaches the program set of `mode`.
 Result<std::unique_ptr<Collector::Skeleton>> LoadSkeleton(const CollectorOptions& options,
-                                                          AttachMode mode, LibbpfLogCapture& log);
-
-}  // namespace
-
-// Defined outside the anonymous namespace: Skeleton is a private member type.
-namespace {
-Result<std::unique_ptr<Collector::Skeleton>> LoadSkeleton(const CollectorOptions& options,
                                                           AttachMode mode, LibbpfLogCapture& log) {
   log.Clear();
   auto skeleton = std::make_unique<Collector::Skeleton>();
