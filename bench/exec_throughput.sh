@@ -113,7 +113,7 @@ run_config() {
 # The order rotates every round (none batched eager, batched eager none, ...)
 # so no configuration always runs first or last.
 configs=(none batched eager)
-for round in $(seq 1 "$rounds"); do
+for ((round = 1; round <= rounds; round++)); do
   shift_by=$(((round - 1) % 3))
   for i in 0 1 2; do
     run_config "${configs[$(((i + shift_by) % 3))]}"
@@ -144,31 +144,47 @@ measure_cost() {
 : > "$work/cost"
 measure_cost batched
 measure_cost eager --wakeup-bytes 0
+measure_cost batched-raw_tp --attach raw_tp
 
 python3 - "$work/runs" "$work/cost" "$rounds" "$count" "$workers" "$markdown" <<'PY'
 import statistics, sys
 runs_path, cost_path, rounds, count, workers, markdown = sys.argv[1:7]
 runs = [list(map(float, line.split())) for line in open(runs_path) if line.strip()]
-none = [r[1] for r in runs]; batched = [r[2] for r in runs]; eager = [r[3] for r in runs]
-ratio_b = [r[2] / r[1] for r in runs]; ratio_c = [r[3] / r[1] for r in runs]
-lost_b = sum(int(r[4]) for r in runs); lost_c = sum(int(r[5]) for r in runs)
 med = statistics.median
 lines = []
-lines.append(f"Exec storm: {count} fork+exec of /bin/true per run, {workers} workers, "
-             f"{rounds} interleaved rounds, order rotating each round.")
-lines.append("")
-lines.append("| Configuration | Median execs/s (min-max) | Median ratio vs none (min-max) | Records lost |")
-lines.append("|---|---|---|---|")
-lines.append(f"| nothing attached | {med(none):.0f} ({min(none):.0f}-{max(none):.0f}) | 1.000 | - |")
-lines.append(f"| collector, batched wake-ups (default, 64 KiB) | {med(batched):.0f} ({min(batched):.0f}-{max(batched):.0f}) "
-             f"| {med(ratio_b):.3f} ({min(ratio_b):.3f}-{max(ratio_b):.3f}) | {lost_b} |")
-lines.append(f"| collector, wake-up on every record | {med(eager):.0f} ({min(eager):.0f}-{max(eager):.0f}) "
-             f"| {med(ratio_c):.3f} ({min(ratio_c):.3f}-{max(ratio_c):.3f}) | {lost_c} |")
-lines.append("")
-lines.append("Per-event BPF program cost (kernel.bpf_stats_enabled, one storm each):")
-lines.append("")
-lines.append("| Wake-ups | Program | Runs | Mean ns per run |")
-lines.append("|---|---|---|---|")
+
+
+def spread(values, fmt):
+    return f"{med(values):{fmt}} ({min(values):{fmt}}-{max(values):{fmt}})"
+
+
+if runs:  # --rounds 0 measures program cost only
+    none = [r[1] for r in runs]
+    batched = [r[2] for r in runs]
+    eager = [r[3] for r in runs]
+    ratio_b = [r[2] / r[1] for r in runs]
+    ratio_c = [r[3] / r[1] for r in runs]
+    lost_b = sum(int(r[4]) for r in runs)
+    lost_c = sum(int(r[5]) for r in runs)
+    lines += [
+        f"Exec storm: {count} fork+exec of /bin/true per run, {workers} workers, "
+        f"{rounds} interleaved rounds, order rotating each round.",
+        "",
+        "| Configuration | Median execs/s (min-max) | Median ratio vs none (min-max) | Records lost |",
+        "|---|---|---|---|",
+        f"| nothing attached | {spread(none, '.0f')} | 1.000 | - |",
+        f"| collector, batched wake-ups (default, 64 KiB) | {spread(batched, '.0f')} "
+        f"| {spread(ratio_b, '.3f')} | {lost_b} |",
+        f"| collector, wake-up on every record | {spread(eager, '.0f')} "
+        f"| {spread(ratio_c, '.3f')} | {lost_c} |",
+        "",
+    ]
+lines += [
+    "Per-event BPF program cost (kernel.bpf_stats_enabled, one storm each):",
+    "",
+    "| Configuration | Program | Runs | Mean ns per run |",
+    "|---|---|---|---|",
+]
 for line in open(cost_path):
     label, name, ns, cnt = line.split()
     ns, cnt = int(ns), int(cnt)
