@@ -621,6 +621,17 @@ class Loader {
       return;
     }
 
+    for (const std::string& token : def.limiter_token) {
+      if (schema_.Find(token) == nullptr) {
+        ReportAt(rule.policy, Severity::kError, file, def.offset,
+                 def.offset + static_cast<std::uint32_t>(def.id.size()),
+                 "rule '" + item.id + "': limiter_token names unknown field '" + token + "'", {},
+                 item.id);
+        Skip(rule, item.id, SkipReason::kError, "limiter_token");
+        return;
+      }
+    }
+
     std::vector<CompiledAction> actions;
     for (std::size_t i = 0; i < def.actions.size(); ++i) {
       std::optional<CompiledAction> action =
@@ -692,6 +703,18 @@ class Loader {
       const secl::VariableDeclaration* declaration =
           environment_->FindVariable(set->QualifiedName());
       if (declaration != nullptr) out.variable_type = declaration->type;
+      if (!set->scope_field.empty()) {
+        const secl::FieldInfo* scope_field = schema_.Find(set->scope_field);
+        if (scope_field == nullptr || scope_field->type != secl::ScalarType::kInt ||
+            scope_field->is_array) {
+          return fail("scope_field '" + set->scope_field + "' is not an int field",
+                      "scope_field names the field holding the pid of the process to write to");
+        }
+        if (!scope_field->is_supported) {
+          SkipUnsupported(item, *scope_field, "set scope_field uses ");
+          return std::nullopt;
+        }
+      }
       if (!set->field.empty()) {
         out.set_field = schema_.Find(set->field);
         if (out.set_field != nullptr && !out.set_field->is_supported) {

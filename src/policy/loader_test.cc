@@ -322,15 +322,32 @@ TEST(LoaderTest, ActionChecks) {
       - set: {name: u, value: true}
         filter: process.file.in_upper_layer
 )";
-  CompiledPolicy enforcing = LoadOne(text);
+  CompiledPolicy enforcing = LoadOne(std::string(text) + R"(  - id: bad_token
+    expression: exec.file.name == "t"
+    limiter_token: [process.nope]
+  - id: bad_scope_field
+    expression: exec.file.name == "s"
+    actions:
+      - set: {name: sf, value: 1, scope: process, scope_field: exec.comm}
+  - id: scope_field
+    expression: exec.file.name == "q"
+    limiter_token: [process.file.path]
+    actions:
+      - set: {name: sf2, value: 1, scope: process, scope_field: process.ppid}
+)");
   std::string rendered = RenderAll(enforcing);
-  EXPECT_EQ(RuleIds(enforcing), (std::vector<std::string>{"killer", "exit_hash_field", "filtered"}))
+  EXPECT_EQ(RuleIds(enforcing),
+            (std::vector<std::string>{"killer", "exit_hash_field", "filtered", "scope_field"}))
       << rendered;
   EXPECT_NE(rendered.find("rule 'exit_hash': a hash action on a 'exit' rule needs a 'field'"),
             std::string::npos);
   EXPECT_NE(rendered.find("rule 'bad_hash_field': hash field 'process.pid' is not a file"),
             std::string::npos);
   EXPECT_TRUE(enforcing.FindRule("filtered")->actions[0].filter.has_value());
+  EXPECT_NE(rendered.find("rule 'bad_token': limiter_token names unknown field 'process.nope'"),
+            std::string::npos);
+  EXPECT_NE(rendered.find("rule 'bad_scope_field': scope_field 'exec.comm' is not an int field"),
+            std::string::npos);
   EXPECT_EQ(FindSkipped(enforcing, "filter_unsupported")->reason, SkipReason::kUnsupportedField);
 
   LoadOptions no_enforcement = Options();
