@@ -17,6 +17,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,8 +125,9 @@ int RunRecord(const RecordOptions& options) {
   header.boot_to_realtime_offset_ns = offset_ns;
   const bool to_stdout = options.output_path.empty() || options.output_path == "-";
   Result<std::unique_ptr<replay::EventWriter>> writer =
-      to_stdout ? replay::EventWriter::Wrap(stdout, header)
-                : replay::EventWriter::OpenFile(options.output_path, header);
+      to_stdout ? replay::EventWriter::Wrap(stdout, header, replay::FlushPolicy::kBuffered)
+                : replay::EventWriter::OpenFile(options.output_path, header,
+                                                replay::FlushPolicy::kBuffered);
   if (!writer) {
     std::fprintf(stderr, "picket record: %s\n", writer.error().message().c_str());
     return 1;
@@ -139,12 +141,32 @@ int RunRecord(const RecordOptions& options) {
   }
 
   StopSignals stop_signals;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(options.duration_seconds));
+  auto should_stop = [&] {
+    return g_stop_requested != 0 ||
+           (options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline);
+  };
+  // Once stopping, events stamped after the stop are not written: under an
+  // exec storm the ring refills as fast as Poll() drains it, and the
+  // recording must still end on time.
+  constexpr std::uint64_t kNotStopping = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t stop_event_ns = kNotStopping;
+
   EventCounts counts;
+  std::uint64_t after_stop = 0;
   std::optional<Error> write_error;
   std::uint64_t latest_event_ns = 0;
   auto on_event = [&](events::Event&& event) {
     if (write_error) return;  // keep draining the ring, stop writing
+    if (stop_event_ns == kNotStopping && should_stop()) stop_event_ns = RealtimeNs();
+    if (events::TimestampNs(event) > stop_event_ns) {
+      ++after_stop;
+      return;
+    }
     proc::ConstProcessPtr image = tree.Apply(event);
+    latest_event_ns = std::max(latest_event_ns, events::TimestampNs(event));
     Status written = (*writer)->Write(event, tree.Ancestors(*image));
     if (!written) {
       write_error = written.error();
@@ -158,30 +180,33 @@ int RunRecord(const RecordOptions& options) {
           if constexpr (std::is_same_v<T, events::ExitEvent>) ++counts.exit;
         },
         event);
-    latest_event_ns = std::max(latest_event_ns, events::TimestampNs(event));
+  };
+  // Lines are buffered and flushed after each batch: one write per batch
+  // rather than per event, and `tail -f` still sees events within a poll.
+  auto flush = [&] {
+    if (write_error) return;
+    if (Status flushed = (*writer)->Flush(); !flushed) write_error = flushed.error();
   };
 
-  const auto started = std::chrono::steady_clock::now();
-  const auto deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                      std::chrono::duration<double>(options.duration_seconds));
   std::optional<Error> poll_error;
-  while (!g_stop_requested && !write_error) {
-    if (options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
+  while (!should_stop() && !write_error) {
     Result<std::size_t> polled = (*collector)->Poll(std::chrono::milliseconds(100), on_event);
     if (!polled) {
       poll_error = polled.error();
       break;
     }
+    flush();
     tree.Reap(latest_event_ns);
   }
-  // Drain what the kernel already queued. Bounded: a busy host keeps adding.
-  for (int round = 0; round < 100 && !poll_error && !write_error; ++round) {
+  // Drain what the kernel queued before the stop, for at most two seconds.
+  if (stop_event_ns == kNotStopping) stop_event_ns = RealtimeNs();
+  const auto drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!poll_error && !write_error && std::chrono::steady_clock::now() < drain_deadline) {
+    const std::uint64_t written_before = (*writer)->events_written();
     Result<std::size_t> polled = (*collector)->Poll(std::chrono::milliseconds(0), on_event);
-    if (!polled || *polled == 0) break;
+    if (!polled || *polled == 0 || (*writer)->events_written() == written_before) break;
   }
-  if (!write_error) {
-    if (Status flushed = (*writer)->Flush(); !flushed) write_error = flushed.error();
-  }
+  flush();
   const double elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -189,13 +214,15 @@ int RunRecord(const RecordOptions& options) {
   const proc::ProcessTreeStats& tree_stats = tree.stats();
   std::fprintf(
       stderr,
-      "picket record: %.1f s, %llu events written (fork %llu, exec %llu, exit %llu); "
+      "picket record: %.1f s, %llu events written (fork %llu, exec %llu, exit %llu), "
+      "%llu after the stop not written; "
       "lost records %llu (fork %llu, exec %llu, exit %llu); malformed %llu; "
       "tree: %zu processes, %llu seeded, %llu orphans, %llu pid reuses, "
       "%llu evictions; attach %s\n",
       elapsed_seconds, static_cast<unsigned long long>((*writer)->events_written()),
       static_cast<unsigned long long>(counts.fork), static_cast<unsigned long long>(counts.exec),
-      static_cast<unsigned long long>(counts.exit), static_cast<unsigned long long>(stats.lost()),
+      static_cast<unsigned long long>(counts.exit), static_cast<unsigned long long>(after_stop),
+      static_cast<unsigned long long>(stats.lost()),
       static_cast<unsigned long long>(stats.lost_fork),
       static_cast<unsigned long long>(stats.lost_exec),
       static_cast<unsigned long long>(stats.lost_exit),
