@@ -383,6 +383,27 @@ TEST_F(CollectorTest, SetuidBinaryRunByNobodyIsFlaggedSecureExec) {
   EXPECT_EQ(exec.file.mode & 04000, 04000u);
 }
 
+TEST_F(CollectorTest, ExecOnAPseudoTerminalCarriesItsTtyName) {
+  if (access("/usr/bin/script", X_OK) != 0) GTEST_SKIP() << "needs script(1) from util-linux";
+  const std::string marker = "tty-marker-" + std::to_string(getpid());
+  // script(1) runs the command on a fresh pseudo-terminal.
+  pid_t pid = RunAndCollect(*collector_, log_, [&] {
+    Exec("/usr/bin/script", {"script", "--quiet", "--command", "/bin/echo " + marker, "/dev/null"});
+  });
+  ASSERT_GT(pid, 0);
+  const ExecEvent* echo = nullptr;
+  for (const events::Event& event : log_.events) {
+    const auto* exec = std::get_if<ExecEvent>(&event);
+    if (exec != nullptr && exec->comm == "echo" && exec->argv.size() == 2 &&
+        exec->argv[1] == marker) {
+      echo = exec;
+    }
+  }
+  ASSERT_NE(echo, nullptr);
+  EXPECT_EQ(echo->tty.rfind("pts", 0), 0u) << echo->tty;
+  EXPECT_GT(echo->tty.size(), 3u);  // "pts" + the pty number
+}
+
 TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
   if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
   ScratchDir scratch;
