@@ -61,6 +61,8 @@ function(picket_library name)
       add_executable(${name}_${bench_name} ${bench})
       target_link_libraries(${name}_${bench_name} PRIVATE picket_${name} ${ARG_TEST_DEPS}
         benchmark::benchmark benchmark::benchmark_main picket_warnings)
+      target_compile_definitions(${name}_${bench_name} PRIVATE
+        PICKET_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     endforeach()
   endif()
 

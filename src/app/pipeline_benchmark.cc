@@ -1,0 +1,154 @@
+// The agent's per-event user-space cost, with both default policies loaded
+// (picket's shipped policy and Datadog's default.policy): a whole
+// fork → exec → exit cycle through Pipeline::Process (tree apply, event view,
+// every exec rule, actions), and building + encoding one signal.
+//
+//   build/release/src/app/app_pipeline_benchmark
+
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "app/embedded_policy.h"
+#include "app/pipeline.h"
+#include "engine/rule_set.h"
+#include "fields/catalogue.h"
+#include "policy/loader.h"
+#include "signals/signal_builder.h"
+
+namespace picket::app {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::shared_ptr<const engine::RuleSet> BothPolicies() {
+  std::vector<policy::PolicySource> sources = {
+      {.path = std::string(kEmbeddedPolicyName), .text = std::string(EmbeddedDefaultPolicy())},
+      {.path = "default.policy",
+       .text =
+           ReadFile(std::string(PICKET_SOURCE_DIR) + "/../shared/data/datadog/default.policy")}};
+  auto compiled =
+      std::make_shared<policy::CompiledPolicy>(policy::LoadPolicies(std::move(sources), {}));
+  return engine::BuildRuleSet(compiled, fields::FieldCatalogue::Default());
+}
+
+// One fork + exec + exit of a child of `parent`, with realistic sizes.
+struct Cycle {
+  events::ForkEvent fork;
+  events::ExecEvent exec;
+  events::ExitEvent exit;
+};
+
+Cycle MakeCycle(std::uint32_t pid, std::uint64_t t, const std::string& tool) {
+  Cycle c;
+  events::ProcessKey parent{.pid = 100, .start_time_ns = 1};
+  events::ProcessKey child{.pid = pid, .start_time_ns = t};
+  c.fork = {.timestamp_ns = t, .child = child, .parent = parent, .parent_tid = 100};
+  c.exec.timestamp_ns = t + 1000;
+  c.exec.process = child;
+  c.exec.parent = parent;
+  c.exec.tid = pid;
+  c.exec.comm = tool;
+  c.exec.filename = "/usr/bin/" + tool;
+  c.exec.file.path = "/usr/bin/" + tool;
+  c.exec.file.inode = 1234;
+  c.exec.file.mode = 0100755;
+  c.exec.argv = {tool, "-s", "--max-time", "3", "http://updates.example.internal/pkg/index.json"};
+  c.exec.args_size = 64;
+  c.exec.cgroup_id = 1;
+  c.exec.cgroup_path = "/system.slice/app.service";
+  c.exit = {.timestamp_ns = t + 2000, .process = child, .exit_code = 0};
+  return c;
+}
+
+void SeedParent(Pipeline& pipeline) {
+  auto shell = std::make_shared<proc::Process>();
+  shell->key = {.pid = 100, .start_time_ns = 1};
+  shell->comm = "bash";
+  shell->file.path = "/usr/bin/bash";
+  shell->argv = {"bash"};
+  shell->is_exec = true;
+  shell->from_seed = true;
+  shell->cgroup_id = 1;
+  pipeline.Seed({shell});
+}
+
+// A clean host workload: /usr/bin/true run by a shell. No rule matches.
+void BM_ExecCycleBothPolicies(benchmark::State& state) {
+  Pipeline pipeline({}, BothPolicies(), nullptr);
+  SeedParent(pipeline);
+  std::uint32_t pid = 1000;
+  std::uint64_t t = 1'700'000'000'000'000'000ULL;
+  for (auto _ : state) {
+    Cycle c = MakeCycle(pid, t, "true");
+    pipeline.Process(c.fork);
+    pipeline.Process(c.exec);
+    pipeline.Process(c.exit);
+    pid = pid >= 4'000'000 ? 1000 : pid + 1;
+    t += 10'000;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["signals"] = static_cast<double>(pipeline.stats().signals);
+}
+BENCHMARK(BM_ExecCycleBothPolicies);
+
+// A network tool from a clean parent: Datadog's net_util_v2 evaluates its
+// variables and may match (rate-limited); picket's net_util walks ancestors.
+void BM_NetToolExecCycleBothPolicies(benchmark::State& state) {
+  std::uint64_t emitted = 0;
+  Pipeline pipeline({}, BothPolicies(), nullptr, [&emitted](const signals::Signal&) { ++emitted; });
+  SeedParent(pipeline);
+  std::uint32_t pid = 1000;
+  std::uint64_t t = 1'700'000'000'000'000'000ULL;
+  for (auto _ : state) {
+    Cycle c = MakeCycle(pid, t, "curl");
+    pipeline.Process(c.fork);
+    pipeline.Process(c.exec);
+    pipeline.Process(c.exit);
+    pid = pid >= 4'000'000 ? 1000 : pid + 1;
+    t += 10'000;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["signals"] = static_cast<double>(emitted);
+}
+BENCHMARK(BM_NetToolExecCycleBothPolicies);
+
+void BM_BuildAndEncodeSignal(benchmark::State& state) {
+  auto script = std::make_shared<proc::Process>();
+  script->key = {.pid = 10, .start_time_ns = 1};
+  script->comm = "dropper.sh";
+  script->file.path = "/tmp/dropper.sh";
+  script->interpreter.path = "/usr/bin/dash";
+  script->argv = {"/bin/sh", "/tmp/dropper.sh"};
+  auto curl = std::make_shared<proc::Process>();
+  curl->key = {.pid = 11, .start_time_ns = 2};
+  curl->comm = "curl";
+  curl->file.path = "/usr/bin/curl";
+  curl->argv = {"curl", "-s", "http://x.internal/payload"};
+  curl->lineage_parent = script;
+  events::Event event =
+      events::ExecEvent{.timestamp_ns = 1'700'000'000'000'000'000ULL, .process = curl->key};
+  signals::RuleInfo rule{.id = "net_util",
+                         .description = "Network utility executed from a suspicious location",
+                         .message_template = "The process `{{ @process.comm }}` was executed.",
+                         .severity = "high",
+                         .product_tags = {"tactic:TA0011-command-and-control"}};
+  UserNames names;
+  for (auto _ : state) {
+    signals::MatchContext match{
+        .event = &event, .process = curl.get(), .ancestors = {script.get()}};
+    signals::Signal signal = signals::BuildSignal(rule, match, {}, names);
+    std::string line = signal.ToJsonLine();
+    benchmark::DoNotOptimize(line);
+  }
+}
+BENCHMARK(BM_BuildAndEncodeSignal);
+
+}  // namespace
+}  // namespace picket::app
