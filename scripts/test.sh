@@ -22,6 +22,11 @@ cmake --build --preset dev -j "$JOBS"
 
 step "dev tests (unit + integration)"
 rm -rf build/dev/test-signals
+# A real ClickHouse on loopback for the ClickHouse sink's round-trip test.
+clickhouse_dir=$(mktemp -d /tmp/picket-clickhouse.XXXXXX)
+trap 'bash scripts/clickhouse-test-server.sh stop "$clickhouse_dir"' EXIT
+PICKET_CLICKHOUSE_URL=$(bash scripts/clickhouse-test-server.sh start "$clickhouse_dir" 18123)
+export PICKET_CLICKHOUSE_URL
 ctest --preset dev -j "$JOBS"
 
 step "every signal the suite emitted validates against docs/signal.schema.json"
