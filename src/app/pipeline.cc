@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/clock.h"
 #include "signals/signal_builder.h"
 
 namespace picket::app {
@@ -120,6 +121,10 @@ void Pipeline::Emit(const engine::Match& match, const events::Event& event,
   if (sinks_ != nullptr && sinks_->size() > 0 &&
       sinks_->Submit(ToSignalRecord(signal, options_.agent.hostname)) == 0) {
     ++stats_.signals_submitted_to_no_sink;
+  }
+  if (options_.measure_signal_latency) {
+    std::uint64_t now = RealtimeNs();
+    signal_latency_.Record(now > signal.timestamp_ns ? now - signal.timestamp_ns : 0);
   }
   if (observer_) observer_(signal);
 }

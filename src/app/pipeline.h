@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 
+#include "base/latency_histogram.h"
 #include "base/user_names.h"
 #include "engine/engine.h"
 #include "events/process_events.h"
@@ -37,6 +38,9 @@ struct PipelineOptions {
   // (spec §13: the agent does not alert on itself). 0 = evaluate everything.
   std::uint32_t own_pid = 0;
   engine::EngineOptions engine;
+  // Live runs: record kernel event time → signal emission (wall clock) per
+  // signal. Off for replays, where the event happened long ago.
+  bool measure_signal_latency = false;
 };
 
 struct PipelineStats {
@@ -72,6 +76,8 @@ class Pipeline {
   void NoteLostRecords(std::uint64_t total_lost) { lost_records_total_ = total_lost; }
 
   const PipelineStats& stats() const { return stats_; }
+  // Event timestamp → signal handed to the sinks, for emitted signals.
+  const LatencyHistogram& signal_latency() const { return signal_latency_; }
   const engine::Engine& engine() const { return engine_; }
   const proc::ProcessTree& tree() const { return tree_; }
 
@@ -87,6 +93,7 @@ class Pipeline {
   sinks::SinkSet* sinks_;
   SignalObserver observer_;
   PipelineStats stats_;
+  LatencyHistogram signal_latency_;
   std::uint64_t lost_records_total_ = 0;
   std::uint64_t lost_records_reported_ = 0;
   std::uint64_t last_reap_ns_ = 0;

@@ -89,12 +89,15 @@ void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
         fmt::format(" {}[delivered={} failed={} dropped={} queued={}]", s.sink, s.delivered,
                     s.failed, s.dropped_queue_full + s.dropped_shutdown, s.queued);
   }
+  const LatencyHistogram& latency = pipeline.signal_latency();
   spdlog::info(
       "stats: events/s={:.0f} events={} execs={} lost_records={} malformed={} tree={} "
-      "matches={} signals={} suppressed={}{}",
+      "matches={} signals={} suppressed={} signal_latency_ms[p50={:.2f} p99={:.2f} max={:.2f}]{}",
       seconds > 0 ? static_cast<double>(events_in_interval) / seconds : 0.0,
       pipeline.stats().events, pipeline.stats().execs, kernel.lost(), kernel.malformed_total(),
       pipeline.tree().size(), engine.matches, pipeline.stats().signals, engine.suppressed,
+      static_cast<double>(latency.Percentile(0.5)) / 1e6,
+      static_cast<double>(latency.Percentile(0.99)) / 1e6, static_cast<double>(latency.max()) / 1e6,
       sink_text);
 }
 
@@ -136,6 +139,7 @@ int Run(const RunOptions& options) {
   pipeline_options.tree_limits.exit_grace_ns = config->exit_grace_seconds * 1'000'000'000ULL;
   pipeline_options.agent = DetectAgentInfo(*config);
   pipeline_options.own_pid = static_cast<std::uint32_t>(getpid());
+  pipeline_options.measure_signal_latency = true;
   pipeline_options.engine.kill.enforcement = config->enforcement;
   pipeline_options.engine.kill.own_pid = pipeline_options.own_pid;
   pipeline_options.engine.kill.excluded_paths = config->kill_excluded_paths;
