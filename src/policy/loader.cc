@@ -408,13 +408,13 @@ class Loader {
       if ((fields & kOverrideActions) != 0) existing.def.actions = std::move(later.actions);
       if ((fields & kOverrideEvery) != 0) existing.def.every_ns = later.every_ns;
       if ((fields & kOverrideTags) != 0) {
-        for (auto& [key, value] : later.tags) {
+        for (const auto& tag : later.tags) {
           auto found = std::find_if(existing.def.tags.begin(), existing.def.tags.end(),
-                                    [&](const auto& tag) { return tag.first == key; });
+                                    [&](const auto& old) { return old.first == tag.first; });
           if (found != existing.def.tags.end()) {
-            found->second = value;
+            found->second = tag.second;
           } else {
-            existing.def.tags.emplace_back(key, value);
+            existing.def.tags.push_back(tag);
           }
         }
       }
