@@ -11,8 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "app/agent_info.h"
-#include "app/agent_policy.h"
+#include "app/agent_setup.h"
 #include "app/command.h"
 #include "app/pipeline.h"
 #include "fields/catalogue.h"
@@ -33,18 +32,12 @@ int Replay(const ReplayOptions& options) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 
-  Result<AgentConfig> config = LoadConfigOrDefaults(options.config_path);
-  if (!config.has_value()) {
-    spdlog::critical("configuration: {}", config.error().message());
+  Result<AgentSetup> setup =
+      LoadAgentSetup(options.config_path, options.policies, options.no_builtin);
+  if (!setup.has_value()) {
+    spdlog::critical("{}", setup.error().message());
     return 2;
   }
-  PolicySelection selection = SelectPolicies(*config, options.policies, options.no_builtin);
-  Result<std::shared_ptr<const policy::CompiledPolicy>> compiled = LoadSelectedPolicies(selection);
-  if (!compiled.has_value()) {
-    spdlog::critical("{}", compiled.error().message());
-    return 2;
-  }
-  LogPolicyReport(**compiled);
 
   Result<std::unique_ptr<replay::EventReader>> reader =
       replay::EventReader::OpenFile(options.input);
@@ -53,19 +46,15 @@ int Replay(const ReplayOptions& options) {
     return 1;
   }
 
-  PipelineOptions pipeline_options;
-  pipeline_options.tree_limits.max_processes = config->max_processes;
-  pipeline_options.tree_limits.max_ancestor_depth = config->max_ancestors;
-  pipeline_options.tree_limits.exit_grace_ns = config->exit_grace_seconds * 1'000'000'000ULL;
-  pipeline_options.agent = DetectAgentInfo(*config);
-  if (!(*reader)->header().host.empty() && config->hostname.empty()) {
+  PipelineOptions pipeline_options = PipelineOptionsFromConfig(setup->config);
+  if (!(*reader)->header().host.empty() && setup->config.hostname.empty()) {
     pipeline_options.agent.hostname = (*reader)->header().host;
   }
   // A replay never acts on the host it runs on.
   pipeline_options.engine.kill.enforcement = false;
   std::uint64_t signals_written = 0;
   Pipeline pipeline(pipeline_options,
-                    engine::BuildRuleSet(*compiled, fields::FieldCatalogue::Default()),
+                    engine::BuildRuleSet(setup->policy, fields::FieldCatalogue::Default()),
                     /*sinks=*/nullptr, [&signals_written](const signals::Signal& signal) {
                       std::string line = signal.ToJsonLine();
                       line += '\n';

@@ -20,9 +20,7 @@
 #include <memory>
 #include <string>
 
-#include "app/agent_config.h"
-#include "app/agent_info.h"
-#include "app/agent_policy.h"
+#include "app/agent_setup.h"
 #include "app/agent_sinks.h"
 #include "app/command.h"
 #include "app/pipeline.h"
@@ -105,49 +103,38 @@ int Run(const RunOptions& options) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 
-  Result<AgentConfig> config = LoadConfigOrDefaults(options.config_path);
-  if (!config.has_value()) {
-    spdlog::critical("configuration: {}", config.error().message());
+  Result<AgentSetup> setup =
+      LoadAgentSetup(options.config_path, options.policies, options.no_builtin);
+  if (!setup.has_value()) {
+    spdlog::critical("{}", setup.error().message());
     return 2;
   }
-  PolicySelection selection = SelectPolicies(*config, options.policies, options.no_builtin);
-  Result<std::shared_ptr<const policy::CompiledPolicy>> compiled = LoadSelectedPolicies(selection);
-  if (!compiled.has_value()) {
-    spdlog::critical("{}", compiled.error().message());
-    return 2;
-  }
-  LogPolicyReport(**compiled);
+  const AgentConfig& config = setup->config;
   const fields::FieldCatalogue& catalogue = fields::FieldCatalogue::Default();
 
   SignalFd signals;  // blocks SIGINT/SIGTERM/SIGHUP before sink threads start
-  std::unique_ptr<sinks::SinkSet> sinks = BuildSinks(*config);
+  std::unique_ptr<sinks::SinkSet> sinks = BuildSinks(config);
 
   probe::CollectorOptions collector_options;
-  collector_options.ring_size_bytes = config->ring_size_mib << 20;
-  collector_options.argv_capture_bytes = config->argv_max_bytes;
-  collector_options.capture_env = config->capture_env;
-  collector_options.attach_mode = ParseAttach(config->attach);
+  collector_options.ring_size_bytes = config.ring_size_mib << 20;
+  collector_options.argv_capture_bytes = config.argv_max_bytes;
+  collector_options.capture_env = config.capture_env;
+  collector_options.attach_mode = ParseAttach(config.attach);
   Result<std::unique_ptr<probe::Collector>> collector = probe::Collector::Open(collector_options);
   if (!collector.has_value()) {
     spdlog::critical("cannot start the kernel collector: {}", collector.error().message());
     return 1;
   }
 
-  PipelineOptions pipeline_options;
-  pipeline_options.tree_limits.max_processes = config->max_processes;
-  pipeline_options.tree_limits.max_ancestor_depth = config->max_ancestors;
-  pipeline_options.tree_limits.exit_grace_ns = config->exit_grace_seconds * 1'000'000'000ULL;
-  pipeline_options.agent = DetectAgentInfo(*config);
+  PipelineOptions pipeline_options = PipelineOptionsFromConfig(config);
   pipeline_options.own_pid = static_cast<std::uint32_t>(getpid());
-  pipeline_options.measure_signal_latency = true;
-  pipeline_options.engine.kill.enforcement = config->enforcement;
   pipeline_options.engine.kill.own_pid = pipeline_options.own_pid;
-  pipeline_options.engine.kill.excluded_paths = config->kill_excluded_paths;
-  Pipeline pipeline(pipeline_options, engine::BuildRuleSet(*compiled, catalogue), sinks.get());
+  pipeline_options.measure_signal_latency = true;
+  Pipeline pipeline(pipeline_options, engine::BuildRuleSet(setup->policy, catalogue), sinks.get());
 
   proc::ProcfsSeedOptions seed_options;
   seed_options.boot_to_realtime_offset_ns = (*collector)->boot_to_realtime_offset_ns();
-  seed_options.capture_env = config->capture_env;
+  seed_options.capture_env = config.capture_env;
   std::size_t seeded = 0;
   if (Result<proc::ProcfsSeed> seed = proc::ReadProcfs(seed_options); seed.has_value()) {
     pipeline.Seed(seed->images);
@@ -161,7 +148,7 @@ int Run(const RunOptions& options) {
 
   auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(event); };
   const std::uint64_t start_ns = MonotonicNs();
-  const std::uint64_t stats_interval_ns = config->stats_interval_seconds * 1'000'000'000ULL;
+  const std::uint64_t stats_interval_ns = config.stats_interval_seconds * 1'000'000'000ULL;
   std::uint64_t last_stats_ns = start_ns;
   std::uint64_t events_at_last_stats = 0;
   bool stop = false;
@@ -176,7 +163,7 @@ int Run(const RunOptions& options) {
       if (signal_number == SIGHUP) {
         spdlog::info("SIGHUP: reloading policies");
         Result<std::shared_ptr<const policy::CompiledPolicy>> reloaded =
-            LoadSelectedPolicies(selection);
+            LoadSelectedPolicies(setup->selection);
         if (!reloaded.has_value()) {
           spdlog::error("policy reload failed: {}; keeping the previous policy",
                         reloaded.error().message());
