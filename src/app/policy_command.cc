@@ -9,13 +9,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/command.h"
+#include "app/embedded_policy.h"
 #include "policy/compiled_policy.h"
 #include "policy/loader.h"
 #include "policy/policy_file.h"
@@ -27,7 +31,8 @@ namespace {
 using policy::CompiledPolicy;
 using policy::PolicyDiagnostic;
 
-constexpr const char* kDefaultPolicyDirectory = "/etc/picket/policies";
+// The agent's default policy directory (docs/configuration.md).
+constexpr const char* kDefaultPolicyDirectory = "/etc/picket/policies.d";
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -40,6 +45,7 @@ struct CheckOptions {
 struct ExplainOptions {
   std::vector<std::string> paths;
   std::string rule_id;
+  bool no_builtin = false;  // leave out the shipped policy embedded in the binary
   std::string agent_version = policy::kDefaultAgentVersion.ToString();
 };
 
@@ -243,30 +249,37 @@ std::string DescribeAction(const policy::Action& action) {
 int RunExplain(const ExplainOptions& options) {
   std::optional<policy::LoadOptions> load = MakeLoadOptions(options.agent_version, true);
   if (!load) return 2;
-  CompiledPolicy compiled = policy::LoadPolicyPaths(options.paths, *load);
 
-  // The definition as written (the last file defining it wins, as combination
-  // would), found even when the rule was skipped.
-  std::optional<policy::RuleDefinition> definition;
-  std::string defined_in;
+  // What the agent would load: the shipped policy, then the given files.
+  std::vector<policy::PolicySource> sources;
+  if (!options.no_builtin) {
+    sources.push_back(
+        {.path = std::string(kEmbeddedPolicyName), .text = std::string(EmbeddedDefaultPolicy())});
+  }
   std::vector<PolicyDiagnostic> ignored;
   for (const std::string& path : policy::ExpandPolicyPaths(options.paths, ignored)) {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) continue;
-    std::string text;
-    char buffer[65536];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;)
-      text.append(buffer, n);
-    std::fclose(file);
-    auto source = std::make_shared<const policy::SourceFile>(path, std::move(text));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) continue;
+    std::stringstream text;
+    text << in.rdbuf();
+    sources.push_back({.path = path, .text = text.str()});
+  }
+
+  // The definition as written (the last source defining it wins, as
+  // combination would), found even when the rule was skipped.
+  std::optional<policy::RuleDefinition> definition;
+  std::string defined_in;
+  for (const policy::PolicySource& source_text : sources) {
+    auto source = std::make_shared<const policy::SourceFile>(source_text.path, source_text.text);
     policy::PolicyFile parsed = policy::ParsePolicyFile(source, ignored);
     for (policy::RuleDefinition& rule : parsed.rules) {
       if (rule.id == options.rule_id) {
-        defined_in = path + ":" + std::to_string(source->PositionOf(rule.offset).line);
+        defined_in = source_text.path + ":" + std::to_string(source->PositionOf(rule.offset).line);
         definition = std::move(rule);
       }
     }
   }
+  CompiledPolicy compiled = policy::LoadPolicies(std::move(sources), *load);
   const policy::CompiledRule* loaded = compiled.FindRule(options.rule_id);
   if (!definition && loaded == nullptr) {
     std::fprintf(stderr, "picket policy explain: no rule '%s' in the given policies\n",
@@ -360,12 +373,18 @@ void AddPolicyCommand(CLI::App& root, int& exit_code) {
   explain_command->add_option("--rule", explain->rule_id, "Rule id")->required();
   explain_command->add_option(
       "paths", explain->paths,
-      std::string("Policy files or directories (default: ") + kDefaultPolicyDirectory + ")");
+      std::string("Policy files or directories, after the shipped policy (default: ") +
+          kDefaultPolicyDirectory + " when it exists)");
+  explain_command->add_flag("--no-builtin-policy", explain->no_builtin,
+                            "Leave out the shipped policy embedded in the binary");
   explain_command
       ->add_option("--agent-version", explain->agent_version, "Emulated Datadog agent version")
       ->capture_default_str();
   explain_command->callback([&exit_code, explain] {
-    if (explain->paths.empty()) explain->paths.push_back(kDefaultPolicyDirectory);
+    std::error_code error;
+    if (explain->paths.empty() && std::filesystem::exists(kDefaultPolicyDirectory, error)) {
+      explain->paths.push_back(kDefaultPolicyDirectory);
+    }
     exit_code = RunExplain(*explain);
   });
 }
