@@ -20,32 +20,6 @@ const events::FileInfo& FileOf(const proc::Process& image, FileSelector selector
   return selector == FileSelector::kInterpreter ? image.interpreter : image.file;
 }
 
-std::unique_ptr<proc::Process> ImageFromExec(const events::ExecEvent& exec) {
-  auto image = std::make_unique<proc::Process>();
-  image->key = exec.process;
-  image->parent_key = exec.parent;
-  image->tid = exec.tid;
-  image->comm = exec.comm;
-  image->file = exec.file;
-  image->interpreter = exec.interpreter;
-  image->filename = exec.filename;
-  image->argv = exec.argv;
-  image->args_truncated = exec.has_flag(events::kExecArgsTruncated);
-  image->envp = exec.envp;
-  image->envs_truncated = exec.has_flag(events::kExecEnvTruncated);
-  image->credentials = exec.credentials;
-  image->tty = exec.tty;
-  image->cgroup_id = exec.cgroup_id;
-  image->cgroup_path = exec.cgroup_path;
-  image->container_id = exec.container_id;
-  image->namespaces = exec.namespaces;
-  image->exec_flags = exec.flags;
-  image->exec_time_ns = exec.timestamp_ns;
-  image->fork_time_ns = exec.process.start_time_ns;
-  image->is_exec = true;
-  return image;
-}
-
 }  // namespace
 
 // Per-image values computed on first use. Strings returned as views into
@@ -77,7 +51,7 @@ void EventView::Bind(const events::Event& event, const proc::Process* image, std
   source_ = source;
   if (image == nullptr) {
     if (const auto* exec = std::get_if<events::ExecEvent>(&event)) {
-      synthesized_ = ImageFromExec(*exec);
+      synthesized_ = std::make_unique<proc::Process>(proc::ImageFromExec(*exec));
       image = synthesized_.get();
     }
   }

@@ -67,6 +67,11 @@ struct Process {
 
 using ProcessPtr = std::shared_ptr<Process>;
 
+// The image an exec creates, from what the event carries: lineage_parent is
+// left null and fork_time_ns is the process start time (the tree links it and
+// keeps the pre-exec image's fork time).
+Process ImageFromExec(const events::ExecEvent& exec);
+
 }  // namespace picket::proc
 
 #endif  // PICKET_PROC_PROCESS_H_
