@@ -17,6 +17,69 @@ std::string_view Basename(std::string_view path) {
 
 std::string TimeOrEmpty(std::uint64_t ns) { return ns == 0 ? "" : FormatRfc3339Nanos(ns); }
 
+// Capability names by bit number (linux/capability.h), for spec §15's
+// `cap_effective: ["CAP_SYS_ADMIN", ...]`.
+constexpr std::string_view kCapabilityNames[] = {
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+};
+
+}  // namespace
+
+json CapabilityNames(std::uint64_t mask) {
+  json names = json::array();
+  for (unsigned bit = 0; bit < 64; ++bit) {
+    if ((mask & (1ULL << bit)) == 0) continue;
+    if (bit < std::size(kCapabilityNames)) {
+      names.push_back(kCapabilityNames[bit]);
+    } else {
+      names.push_back("CAP_" + std::to_string(bit));  // newer than this table
+    }
+  }
+  return names;
+}
+
+namespace {
+
 json CredentialsJson(const events::Credentials& c, UserNames& names) {
   return {
       {"uid", c.uid},
@@ -32,8 +95,8 @@ json CredentialsJson(const events::Credentials& c, UserNames& names) {
       {"fsgid", c.fsgid},
       {"fsgroup", names.Group(c.fsgid)},
       {"auid", c.auid},
-      {"cap_effective", c.cap_effective},
-      {"cap_permitted", c.cap_permitted},
+      {"cap_effective", CapabilityNames(c.cap_effective)},
+      {"cap_permitted", CapabilityNames(c.cap_permitted)},
   };
 }
 

@@ -28,6 +28,8 @@ Signal BuildSignal(const RuleInfo& rule, const MatchContext& match, const AgentI
 // Building blocks, exposed for the record/replay writer and tests.
 nlohmann::json FileJson(const events::FileInfo& file);
 nlohmann::json ProcessJson(const proc::Process& process, UserNames& names);
+// ["CAP_CHOWN", "CAP_SYS_ADMIN", ...] for a capability bit mask.
+nlohmann::json CapabilityNames(std::uint64_t mask);
 
 }  // namespace picket::signals
 

@@ -118,6 +118,14 @@ TEST(SignalBuilderTest, CarriesRuleProcessAncestorsAndMessage) {
   EXPECT_NE(line.find("bad\xef\xbf\xbd"), std::string::npos);  // invalid byte replaced
 }
 
+// Checklist 77: capabilities are serialized as arrays of names.
+TEST(SignalBuilderTest, Checklist77_CapabilitiesAsNames) {
+  EXPECT_EQ(CapabilityNames(0), nlohmann::json::array());
+  EXPECT_EQ(CapabilityNames((1ULL << 21) | 1ULL), (nlohmann::json{"CAP_CHOWN", "CAP_SYS_ADMIN"}));
+  EXPECT_EQ(CapabilityNames(1ULL << 40), (nlohmann::json{"CAP_CHECKPOINT_RESTORE"}));
+  EXPECT_EQ(CapabilityNames(1ULL << 50), (nlohmann::json{"CAP_50"}));
+}
+
 TEST(SignalBuilderTest, GroupIdIsReportedWithSourceRuleTag) {
   Chain chain;
   UserNames names;
