@@ -55,22 +55,22 @@ enum picket_event_kind {
 
 struct picket_event_header {
 	__u64 boot_time_ns; /* bpf_ktime_get_boot_ns() when the record was made */
-	__u32 size;         /* bytes of the whole record, header included */
-	__u16 kind;         /* enum picket_event_kind */
-	__u16 abi_version;  /* PICKET_ABI_VERSION */
-	__u32 pid;          /* thread group the record is about */
-	__u32 tid;          /* fork: the child's tid; exec: the thread that
+	__u32 size;	    /* bytes of the whole record, header included */
+	__u16 kind;	    /* enum picket_event_kind */
+	__u16 abi_version; /* PICKET_ABI_VERSION */
+	__u32 pid;	   /* thread group the record is about */
+	__u32 tid;	   /* fork: the child's tid; exec: the thread that
 			     * called exec (old_pid); exit: the last thread */
 };
 
 /* A new thread group (clone without CLONE_THREAD). header.pid = child tgid. */
 struct picket_fork_event {
 	struct picket_event_header header;
-	__u64 start_boot_ns;        /* child->start_boottime */
+	__u64 start_boot_ns;	    /* child->start_boottime */
 	__u64 parent_start_boot_ns; /* real parent's group leader start_boottime */
-	__u64 cgroup_id;            /* cgroup v2 id of the forking task */
-	__u32 parent_pid;           /* child->real_parent->tgid */
-	__u32 parent_tid;           /* the thread that called fork/clone */
+	__u64 cgroup_id;	    /* cgroup v2 id of the forking task */
+	__u32 parent_pid;	    /* child->real_parent->tgid */
+	__u32 parent_tid;	    /* the thread that called fork/clone */
 };
 
 /* The last thread of a thread group exited (signal->live dropped to 0). */
@@ -84,34 +84,35 @@ struct picket_exit_event {
 /* Variable exec fields, indexes into picket_exec_event.fields[]. */
 enum picket_exec_field {
 	PICKET_EXEC_FIELD_FILENAME = 0, /* bprm->filename, NUL-terminated */
-	PICKET_EXEC_FIELD_INTERP = 1,   /* bprm->interp when != filename (#!) */
-	PICKET_EXEC_FIELD_PATH = 2,     /* executed file: components, leaf first */
-	PICKET_EXEC_FIELD_CWD = 3,      /* cwd components, leaf first; only for a
+	PICKET_EXEC_FIELD_INTERP = 1,	/* bprm->interp when != filename (#!) */
+	PICKET_EXEC_FIELD_PATH = 2, /* executed file: components, leaf first */
+	PICKET_EXEC_FIELD_CWD = 3,  /* cwd components, leaf first; only for a
 					 * relative filename */
-	PICKET_EXEC_FIELD_ARGV = 4,     /* raw argv area: NUL-separated, the last
+	PICKET_EXEC_FIELD_ARGV = 4, /* raw argv area: NUL-separated, the last
 					 * string cut when truncated */
-	PICKET_EXEC_FIELD_ENVP = 5,     /* raw envp area, same shape; optional */
-	PICKET_EXEC_FIELD_CGROUP = 6,   /* cgroup path components, leaf first */
-	PICKET_EXEC_FIELD_COUNT = 8,    /* 7 used, 1 reserved (keeps 8-byte size) */
+	PICKET_EXEC_FIELD_ENVP = 5, /* raw envp area, same shape; optional */
+	PICKET_EXEC_FIELD_CGROUP = 6, /* cgroup path components, leaf first */
+	PICKET_EXEC_FIELD_COUNT =
+		8, /* 7 used, 1 reserved (keeps 8-byte size) */
 };
 
 /* Bits of picket_exec_event.flags, as the kernel side knows them. decode/
  * maps them onto events::ExecFlag and derives memfd/deleted/through-fd. */
 enum picket_exec_flag {
-	PICKET_EXEC_F_SCRIPT = 1u << 0,           /* bprm->interp != filename */
-	PICKET_EXEC_F_SECUREEXEC = 1u << 1,       /* bprm->secureexec */
-	PICKET_EXEC_F_NON_LEADER = 1u << 2,       /* old_pid != tgid */
-	PICKET_EXEC_F_ARGS_TRUNC = 1u << 3,       /* argv larger than the cap */
-	PICKET_EXEC_F_ENV_TRUNC = 1u << 4,        /* envp larger than the cap */
-	PICKET_EXEC_F_PATH_TRUNC = 1u << 5,       /* walk hit its limit */
-	PICKET_EXEC_F_PATH_PSEUDO = 1u << 6,      /* walk ended at a pseudo
+	PICKET_EXEC_F_SCRIPT = 1u << 0,	     /* bprm->interp != filename */
+	PICKET_EXEC_F_SECUREEXEC = 1u << 1,  /* bprm->secureexec */
+	PICKET_EXEC_F_NON_LEADER = 1u << 2,  /* old_pid != tgid */
+	PICKET_EXEC_F_ARGS_TRUNC = 1u << 3,  /* argv larger than the cap */
+	PICKET_EXEC_F_ENV_TRUNC = 1u << 4,   /* envp larger than the cap */
+	PICKET_EXEC_F_PATH_TRUNC = 1u << 5,  /* walk hit its limit */
+	PICKET_EXEC_F_PATH_PSEUDO = 1u << 6, /* walk ended at a pseudo
 						   * dentry (memfd, anon inode) */
-	PICKET_EXEC_F_CWD_TRUNC = 1u << 7,        /* cwd walk hit its limit */
-	PICKET_EXEC_F_BLOB_FULL = 1u << 8,        /* a field was dropped: no room */
-	PICKET_EXEC_F_ARGS_UNREADABLE = 1u << 9,  /* argv read faulted */
+	PICKET_EXEC_F_CWD_TRUNC = 1u << 7,   /* cwd walk hit its limit */
+	PICKET_EXEC_F_BLOB_FULL = 1u << 8,   /* a field was dropped: no room */
+	PICKET_EXEC_F_ARGS_UNREADABLE = 1u << 9,   /* argv read faulted */
 	PICKET_EXEC_F_COMM_FROM_DENTRY = 1u << 10, /* comm taken from the dentry
 						    * (fexecve, 6.14+) */
-	PICKET_EXEC_F_CGROUP_V1 = 1u << 11,       /* cgroup path is the v1 memory
+	PICKET_EXEC_F_CGROUP_V1 = 1u << 11, /* cgroup path is the v1 memory
 						   * controller's (v2 at root) */
 };
 
@@ -122,24 +123,24 @@ struct picket_blob_ref {
 
 struct picket_exec_event {
 	struct picket_event_header header;
-	__u64 start_boot_ns;        /* group leader start_boottime */
+	__u64 start_boot_ns;	    /* group leader start_boottime */
 	__u64 parent_start_boot_ns; /* real parent's group leader start */
-	__u64 cgroup_id;            /* bpf_get_current_cgroup_id() (v2) */
+	__u64 cgroup_id;	    /* bpf_get_current_cgroup_id() (v2) */
 	__u64 cap_effective;
 	__u64 cap_permitted;
 	__u64 file_inode;    /* bprm->file: for a #! script, the interpreter */
 	__u64 file_mtime_ns; /* since the epoch */
 	__u64 file_ctime_ns;
-	__u32 ppid;          /* real parent tgid */
+	__u32 ppid; /* real parent tgid */
 	__u32 uid;
 	__u32 gid;
 	__u32 euid;
 	__u32 egid;
 	__u32 fsuid;
 	__u32 fsgid;
-	__u32 loginuid;      /* 0xffffffff when unset or no CONFIG_AUDIT */
+	__u32 loginuid; /* 0xffffffff when unset or no CONFIG_AUDIT */
 	__u32 session_id;
-	__u32 file_dev;      /* kernel encoding: major << 20 | minor */
+	__u32 file_dev; /* kernel encoding: major << 20 | minor */
 	__u32 file_mount_id;
 	__u32 file_mode;
 	__u32 file_uid;
@@ -149,12 +150,12 @@ struct picket_exec_event {
 	__u32 ns_pid;
 	__u32 ns_net;
 	__u32 ns_cgroup;
-	__u32 flags;         /* enum picket_exec_flag */
-	__u32 args_size;     /* bytes of the argv area before truncation */
-	__u32 env_size;      /* bytes of the envp area before truncation */
-	__u16 path_depth;    /* components in FIELD_PATH */
-	__u16 cwd_depth;     /* components in FIELD_CWD */
-	__u16 cgroup_depth;  /* components in FIELD_CGROUP */
+	__u32 flags;	    /* enum picket_exec_flag */
+	__u32 args_size;    /* bytes of the argv area before truncation */
+	__u32 env_size;	    /* bytes of the envp area before truncation */
+	__u16 path_depth;   /* components in FIELD_PATH */
+	__u16 cwd_depth;    /* components in FIELD_CWD */
+	__u16 cgroup_depth; /* components in FIELD_CGROUP */
 	__u16 reserved;
 	char comm[PICKET_COMM_LEN];
 	char tty[PICKET_TTY_LEN];
