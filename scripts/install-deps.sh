@@ -25,6 +25,15 @@ packages=(
   curl wget dnsutils bind9-host netcat-openbsd socat iproute2 procps util-linux
 )
 
+# --bench: also the tools bench/compare measures picket against, and the
+# plotting library its figure needs.
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(auditd bpftrace bpfcc-tools python3-matplotlib)
+elif (($#)); then
+  echo "usage: $0 [--bench]" >&2
+  exit 2
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -77,8 +77,17 @@ std::vector<Match> Engine::Evaluate(std::string_view event_type, fields::EventVi
   if (bucket == nullptr) return matches;
   ++stats_.events_evaluated;
   variables_->Bind(image, now_ns);
-  for (std::size_t index : *bucket) {
-    const Rule& rule = rules_->rules[index];
+  const RulePrefilter* prefilter = options_.prefilter ? rules_->Prefilter(event_type) : nullptr;
+  if (prefilter != nullptr) {
+    view.set_rule_tags({});
+    prefilter->Select(view, candidates_);
+  }
+  for (std::size_t position = 0; position < bucket->size(); ++position) {
+    if (prefilter != nullptr && candidates_[position] == 0) {
+      ++stats_.rules_skipped;
+      continue;
+    }
+    const Rule& rule = rules_->rules[(*bucket)[position]];
     view.set_rule_tags(rule.compiled->product_tags);
     ++stats_.rule_evaluations;
     if (!secl::Evaluate(rule.compiled->program, view, variables_.get())) continue;

@@ -31,6 +31,9 @@ struct EngineOptions {
   FileHasherOptions hasher;
   KillOptions kill;
   std::size_t rate_limiter_buckets = 4096;
+  // Evaluate only the rules the RuleSet's prefilter selects (never changes
+  // the matches; off only to measure or cross-check it).
+  bool prefilter = true;
 };
 
 struct Match {
@@ -43,6 +46,7 @@ struct Match {
 struct EngineStats {
   std::uint64_t events_evaluated = 0;
   std::uint64_t rule_evaluations = 0;
+  std::uint64_t rules_skipped = 0;  // ruled out by the prefilter
   std::uint64_t matches = 0;
   std::uint64_t silent_matches = 0;
   std::uint64_t suppressed = 0;  // matches dropped by the rate limiter
@@ -66,6 +70,12 @@ class Engine {
   std::vector<Match> Evaluate(std::string_view event_type, fields::EventView& view,
                               const proc::Process* image, std::uint64_t now_ns);
 
+  // Drops the process-scoped variable instances of an image that has left
+  // the process tree (nothing else frees them: the store cannot tell when an
+  // image, which children may still read through lineage, is gone).
+  void ForgetProcess(const ImageKey& image) { variables_->ForgetProcess(image); }
+  std::size_t variable_instances() const { return variables_->instance_count(); }
+
   const EngineStats& stats() const { return stats_; }
 
  private:
@@ -81,6 +91,7 @@ class Engine {
   FileHasher hasher_;
   ProcessKiller killer_;
   EngineStats stats_;
+  std::vector<std::uint8_t> candidates_;  // per bucket position, reused per event
 };
 
 // Reads a field of the bound event as an owning value (set actions with

@@ -56,6 +56,11 @@ const std::vector<std::size_t>* RuleSet::Bucket(std::string_view event_type) con
   return it == buckets.end() ? nullptr : &it->second;
 }
 
+const RulePrefilter* RuleSet::Prefilter(std::string_view event_type) const {
+  auto it = prefilters.find(event_type);
+  return it == prefilters.end() ? nullptr : &it->second;
+}
+
 std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::CompiledPolicy> policy,
                                             const secl::Schema& schema) {
   auto set = std::make_shared<RuleSet>();
@@ -82,6 +87,10 @@ std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::Compil
       if (ra.execution_context != rb.execution_context) return ra.execution_context;
       return ra.priority > rb.priority;
     });
+    std::vector<const secl::Program*> programs;
+    programs.reserve(indices.size());
+    for (std::size_t index : indices) programs.push_back(&set->rules[index].compiled->program);
+    set->prefilters.emplace(event_type, RulePrefilter(programs));
   }
   return set;
 }

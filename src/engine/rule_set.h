@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/rate_limiter.h"
+#include "engine/rule_prefilter.h"
 #include "engine/variable_store.h"
 #include "policy/compiled_policy.h"
 #include "secl/schema.h"
@@ -33,9 +34,12 @@ struct RuleSet {
   std::vector<Rule> rules;
   // Event type → indices into `rules`, in evaluation order.
   std::map<std::string, std::vector<std::size_t>, std::less<>> buckets;
+  // Event type → candidate selection over the positions of its bucket.
+  std::map<std::string, RulePrefilter, std::less<>> prefilters;
   std::vector<VariableSpec> variables;
 
   const std::vector<std::size_t>* Bucket(std::string_view event_type) const;
+  const RulePrefilter* Prefilter(std::string_view event_type) const;
   std::size_t active_rules() const { return rules.size(); }
 };
 

@@ -81,23 +81,25 @@ const VariableSpec* VariableStore::SpecOf(secl::VariableId id) const {
 }
 
 bool VariableStore::ScopeKey(const VariableSpec& spec, const proc::Process* process,
-                             std::string& key) const {
+                             InstanceKey& key) {
+  key.id = spec.id;
+  key.image = {};
+  key.number = 0;
+  key.text.clear();
   switch (spec.scope) {
     case policy::VariableScope::kGlobal:
-      key.clear();
       return true;
     case policy::VariableScope::kProcess:
       if (process == nullptr) return false;
-      key = fmt::format("{}:{}:{}", process->key.pid, process->key.start_time_ns,
-                        process->exec_time_ns);
+      key.image = ImageKeyOf(*process);
       return true;
     case policy::VariableScope::kContainer:
       if (process == nullptr || process->container_id.empty()) return false;
-      key = process->container_id;
+      key.text.assign(process->container_id);
       return true;
     case policy::VariableScope::kCgroup:
       if (process == nullptr || process->cgroup_id == 0) return false;
-      key = std::to_string(process->cgroup_id);
+      key.number = process->cgroup_id;
       return true;
   }
   return false;
@@ -107,9 +109,9 @@ void VariableStore::Set(secl::VariableId id, const secl::OwnedValue& value,
                         const proc::Process* target) {
   const VariableSpec* spec = SpecOf(id);
   if (spec == nullptr) return;
-  std::string scope_key;
-  if (!ScopeKey(*spec, target != nullptr ? target : bound_process_, scope_key)) return;
-  Instance& instance = instances_[InstanceKey{id, std::move(scope_key)}];
+  InstanceKey key;
+  if (!ScopeKey(*spec, target != nullptr ? target : bound_process_, key)) return;
+  Instance& instance = instances_[std::move(key)];
   std::uint64_t expires_at = spec->ttl_ns == 0 ? 0 : now_ns_ + spec->ttl_ns;
 
   if (!spec->type.is_array) {
@@ -128,25 +130,18 @@ void VariableStore::Set(secl::VariableId id, const secl::OwnedValue& value,
 }
 
 void VariableStore::ForgetProcess(const ImageKey& image) {
-  std::string key = fmt::format("{}:{}:{}", image.pid, image.start_time_ns, image.exec_time_ns);
-  for (auto it = instances_.begin(); it != instances_.end();) {
-    const VariableSpec* spec = SpecOf(std::get<0>(it->first));
-    if (spec != nullptr && spec->scope == policy::VariableScope::kProcess &&
-        std::get<1>(it->first) == key) {
-      it = instances_.erase(it);
-    } else {
-      ++it;
-    }
+  for (const VariableSpec& spec : specs_) {
+    if (spec.name.empty() || spec.scope != policy::VariableScope::kProcess) continue;
+    instances_.erase(InstanceKey{.id = spec.id, .image = image});
   }
 }
 
 const VariableStore::Instance* VariableStore::FindForRead(const VariableSpec& spec) const {
   const proc::Process* process = bound_process_;
   int depth = spec.inherited ? kMaxInheritanceDepth : 1;
-  std::string scope_key;
   for (int level = 0; level < depth; ++level) {
-    if (!ScopeKey(spec, process, scope_key)) return nullptr;
-    auto it = instances_.find(InstanceKey{spec.id, scope_key});
+    if (!ScopeKey(spec, process, lookup_key_)) return nullptr;
+    auto it = instances_.find(lookup_key_);
     if (it != instances_.end()) {
       Instance& instance = it->second;
       if (spec.type.is_array) {

@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "policy/actions.h"
@@ -91,13 +90,22 @@ class VariableStore : public secl::VariableSource {
     Element scalar;
     std::vector<Element> elements;  // arrays; most recently written last
   };
-  // (variable, scope key) → instance. The scope key is "" for global, the
-  // image key for process, the container id, or the cgroup id in decimal.
-  using InstanceKey = std::tuple<secl::VariableId, std::string>;
+  // (variable, scope) → instance. The variable's spec fixes the scope, so
+  // only one part is set: nothing (global), `image` (process), `number`
+  // (cgroup id) or `text` (container id). Integers instead of formatted text
+  // keep reads free of formatting and allocation.
+  struct InstanceKey {
+    secl::VariableId id = 0;
+    ImageKey image;
+    std::uint64_t number = 0;
+    std::string text;
+    auto operator<=>(const InstanceKey&) const = default;
+  };
 
   const VariableSpec* SpecOf(secl::VariableId id) const;
-  // The scope key of the bound event for `spec`; false when unavailable.
-  bool ScopeKey(const VariableSpec& spec, const proc::Process* process, std::string& key) const;
+  // Fills the scope part of `key` for `spec` and `process`; false when the
+  // scope is unavailable (no process, container or cgroup).
+  static bool ScopeKey(const VariableSpec& spec, const proc::Process* process, InstanceKey& key);
   // Finds the live instance for a read, walking ancestors for inherited
   // process variables; expired elements are purged on the way.
   const Instance* FindForRead(const VariableSpec& spec) const;
@@ -109,6 +117,9 @@ class VariableStore : public secl::VariableSource {
   const proc::Process* bound_process_ = nullptr;
   std::uint64_t now_ns_ = 0;
   mutable std::string uuid_buffer_;
+  // Reused by FindForRead so a read does not build a key (and, for
+  // containers, allocate its text) per read.
+  mutable InstanceKey lookup_key_;
 };
 
 }  // namespace picket::engine

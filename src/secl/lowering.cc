@@ -163,8 +163,16 @@ class Lowerer {
   }
 
   std::uint32_t AddMatcher(const std::vector<StringMember>& members, const Expr& target) {
-    match::StringMatcher matcher(OptionsFor(target));
+    const match::MatcherOptions options = OptionsFor(target);
+    match::StringMatcher matcher(options);
+    MatcherLiterals literals;
+    literals.exact_only = !options.case_insensitive;
     for (const StringMember& member : members) {
+      if (member.kind == LiteralKind::kScalar) {
+        literals.exact.push_back(member.text);
+      } else {
+        literals.exact_only = false;
+      }
       switch (member.kind) {
         case LiteralKind::kScalar:
           matcher.AddExact(member.text);
@@ -180,6 +188,7 @@ class Lowerer {
     }
     matcher.Finish();
     code_.matchers.push_back(std::move(matcher));
+    code_.matcher_literals.push_back(std::move(literals));
     return static_cast<std::uint32_t>(code_.matchers.size() - 1);
   }
 

@@ -87,12 +87,22 @@ struct BoolNode {
   std::uint32_t children_end = 0;
 };
 
+// The members a StringMatcher was built from, for rule-set analysis (the
+// engine's prefilter indexes rules by exact literals). `exact_only`: every
+// member is a scalar literal and the comparison is case-sensitive, so
+// Matches(v) is exactly "v equals one of `exact`".
+struct MatcherLiterals {
+  bool exact_only = true;
+  std::vector<std::string> exact;
+};
+
 struct ProgramCode {
   std::vector<BoolNode> bools;
   std::vector<Operand> operands;
   std::vector<std::uint32_t> child_indices;  // kAnd/kOr children
   std::vector<std::uint32_t> part_indices;   // kInterpolation parts (operands)
   std::vector<match::StringMatcher> matchers;
+  std::vector<MatcherLiterals> matcher_literals;  // parallel to `matchers`
   std::vector<std::vector<std::int64_t>> int_sets;
   std::vector<std::vector<IpNetwork>> ip_sets;
   std::deque<std::string> strings;  // storage behind constant string Values (stable)

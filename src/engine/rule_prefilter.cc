@@ -1,0 +1,127 @@
+#include "engine/rule_prefilter.h"
+
+#include <algorithm>
+
+#include "secl/lowering.h"
+
+namespace picket::engine {
+namespace {
+
+using secl::detail::BoolKind;
+using secl::detail::BoolNode;
+using secl::detail::Operand;
+using secl::detail::OperandKind;
+using secl::detail::ProgramCode;
+
+// The evaluator reads such an operand with exactly one FieldSource::Get(field,
+// kNoElement) call, so the prefilter can read it the same way.
+bool IsDirectStringField(const Operand& operand) {
+  return operand.kind == OperandKind::kField && operand.iterator == secl::kNoIterator &&
+         !operand.field_is_array && operand.type == secl::ScalarType::kString;
+}
+
+std::size_t PatternAtoms(const std::vector<GuardAtom>& atoms) {
+  return static_cast<std::size_t>(std::count_if(
+      atoms.begin(), atoms.end(), [](const GuardAtom& a) { return !a.literals->exact_only; }));
+}
+
+// Lower is better: fewer matcher calls per event, then fewer atoms.
+bool Cheaper(const std::vector<GuardAtom>& a, const std::vector<GuardAtom>& b) {
+  const std::size_t pa = PatternAtoms(a);
+  const std::size_t pb = PatternAtoms(b);
+  return pa != pb ? pa < pb : a.size() < b.size();
+}
+
+std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::uint32_t index) {
+  const BoolNode& node = code.bools[index];
+  switch (node.kind) {
+    case BoolKind::kStringMatch: {
+      if (node.negate || !IsDirectStringField(code.operands[node.lhs])) return std::nullopt;
+      if (node.set >= code.matcher_literals.size()) return std::nullopt;
+      return std::vector<GuardAtom>{GuardAtom{.field = code.operands[node.lhs].field,
+                                              .matcher = &code.matchers[node.set],
+                                              .literals = &code.matcher_literals[node.set]}};
+    }
+    case BoolKind::kAnd: {
+      // Every conjunct is implied; keep the cheapest one that has a guard.
+      std::optional<std::vector<GuardAtom>> best;
+      for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
+        std::optional<std::vector<GuardAtom>> child = Necessary(code, code.child_indices[i]);
+        if (child.has_value() && (!best.has_value() || Cheaper(*child, *best))) {
+          best = std::move(child);
+        }
+      }
+      return best;
+    }
+    case BoolKind::kOr: {
+      // Some disjunct is true, so the union of all their guards is implied;
+      // one disjunct without a guard leaves none.
+      std::vector<GuardAtom> atoms;
+      for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
+        std::optional<std::vector<GuardAtom>> child = Necessary(code, code.child_indices[i]);
+        if (!child.has_value()) return std::nullopt;
+        atoms.insert(atoms.end(), child->begin(), child->end());
+      }
+      if (atoms.empty()) return std::nullopt;
+      return atoms;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program) {
+  const ProgramCode& code = program.code();
+  if (!code.root_is_bool || code.root >= code.bools.size()) return std::nullopt;
+  return Necessary(code, code.root);
+}
+
+RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs)
+    : positions_(programs.size()) {
+  auto group_of = [this](secl::FieldId field) -> FieldGroup& {
+    for (FieldGroup& group : groups_) {
+      if (group.field == field) return group;
+    }
+    groups_.push_back(FieldGroup{.field = field});
+    return groups_.back();
+  };
+  for (std::uint32_t position = 0; position < programs.size(); ++position) {
+    std::optional<std::vector<GuardAtom>> guard = DeriveGuard(*programs[position]);
+    if (!guard.has_value()) {
+      always_.push_back(position);
+      continue;
+    }
+    for (const GuardAtom& atom : *guard) {
+      FieldGroup& group = group_of(atom.field);
+      if (atom.literals->exact_only) {
+        for (const std::string& value : atom.literals->exact) {
+          std::vector<std::uint32_t>& hits = group.exact[value];
+          if (hits.empty() || hits.back() != position) hits.push_back(position);
+        }
+      } else {
+        group.patterns.push_back(PatternTest{.matcher = atom.matcher, .position = position});
+      }
+    }
+  }
+}
+
+void RulePrefilter::Select(const secl::FieldSource& fields,
+                           std::vector<std::uint8_t>& candidates) const {
+  candidates.assign(positions_, 0);
+  for (std::uint32_t position : always_) candidates[position] = 1;
+  for (const FieldGroup& group : groups_) {
+    const std::string_view value = fields.Get(group.field, secl::kNoElement).string_value;
+    if (auto it = group.exact.find(value); it != group.exact.end()) {
+      for (std::uint32_t position : it->second) candidates[position] = 1;
+    }
+    for (const PatternTest& test : group.patterns) {
+      if (candidates[test.position] == 0 && test.matcher->Matches(value)) {
+        candidates[test.position] = 1;
+      }
+    }
+  }
+}
+
+}  // namespace picket::engine

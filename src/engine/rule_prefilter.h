@@ -1,0 +1,91 @@
+// RulePrefilter: approver-style candidate selection for the rules of one
+// event-type bucket (spec §17). At rule-set build time each rule's compiled
+// program is partially evaluated for a necessary condition — a disjunction
+// of string tests on direct scalar fields of the event (`exec.comm in [...]`,
+// `exec.file.name == "x"`, `exec.file.path in SHELLS`, ...) that must hold
+// whenever the rule is true. Exact, case-sensitive literals are indexed in a
+// hash map per field; pattern members keep their compiled matcher. Per event
+// each field is read once, looked up, and only the rules whose condition
+// holds (plus the rules without one) are evaluated.
+//
+// Soundness: a guard is derived only from `&&` (any one conjunct's guard is
+// implied) and `||` (every disjunct needs one; their union is implied) over
+// non-negated string-match nodes, so skipping a rule whose guard is false
+// never changes which (rule, event) pairs match. rule_prefilter_test.cc
+// checks that on both default policies with a varied event set.
+
+#ifndef PICKET_ENGINE_RULE_PREFILTER_H_
+#define PICKET_ENGINE_RULE_PREFILTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "match/string_matcher.h"
+#include "secl/compiler.h"
+#include "secl/field_source.h"
+
+namespace picket::secl::detail {
+struct MatcherLiterals;
+}
+
+namespace picket::engine {
+
+// One test implied by a rule: the event's `field` (a scalar string field read
+// without iterator) satisfies `matcher`. `literals` describes the matcher's
+// members (owned by the program, like the matcher).
+struct GuardAtom {
+  secl::FieldId field = 0;
+  const match::StringMatcher* matcher = nullptr;
+  const secl::detail::MatcherLiterals* literals = nullptr;
+};
+
+// A disjunction of atoms with: program true ⇒ some atom true. Empty optional
+// when no such condition can be read off the program (the rule must then
+// always be evaluated). Among the conjuncts of an `&&` the guard with the
+// fewest non-indexable (pattern) atoms wins.
+std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program);
+
+class RulePrefilter {
+ public:
+  RulePrefilter() = default;
+  // `programs[i]` is the rule at bucket position i.
+  explicit RulePrefilter(const std::vector<const secl::Program*>& programs);
+
+  // Resizes `candidates` to the bucket size and sets candidates[i] to 1 for
+  // every position whose rule may match the event `fields` is bound to; a 0
+  // means the rule is certainly false for this event.
+  void Select(const secl::FieldSource& fields, std::vector<std::uint8_t>& candidates) const;
+
+  std::size_t positions() const { return positions_; }
+  std::size_t guarded() const { return positions_ - always_.size(); }
+
+ private:
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct PatternTest {
+    const match::StringMatcher* matcher = nullptr;
+    std::uint32_t position = 0;
+  };
+  // Every atom on one field: exact literals → positions, then matchers.
+  struct FieldGroup {
+    secl::FieldId field = 0;
+    std::unordered_map<std::string, std::vector<std::uint32_t>, TransparentHash, std::equal_to<>>
+        exact;
+    std::vector<PatternTest> patterns;
+  };
+
+  std::size_t positions_ = 0;
+  std::vector<std::uint32_t> always_;
+  std::vector<FieldGroup> groups_;
+};
+
+}  // namespace picket::engine
+
+#endif  // PICKET_ENGINE_RULE_PREFILTER_H_
