@@ -80,6 +80,21 @@ const VariableSpec* VariableStore::SpecOf(secl::VariableId id) const {
   return &specs_[id];
 }
 
+std::size_t VariableStore::InstanceKeyHash::operator()(const InstanceKey& key) const {
+  // boost::hash_combine's mixing step over the key's parts.
+  std::size_t seed = 0;
+  auto mix = [&seed](std::size_t value) {
+    seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+  };
+  mix(key.id);
+  mix(key.image.pid);
+  mix(key.image.start_time_ns);
+  mix(key.image.exec_time_ns);
+  mix(key.number);
+  if (!key.text.empty()) mix(std::hash<std::string>{}(key.text));
+  return seed;
+}
+
 bool VariableStore::ScopeKey(const VariableSpec& spec, const proc::Process* process,
                              InstanceKey& key) {
   key.id = spec.id;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "policy/actions.h"
@@ -99,7 +100,10 @@ class VariableStore : public secl::VariableSource {
     ImageKey image;
     std::uint64_t number = 0;
     std::string text;
-    auto operator<=>(const InstanceKey&) const = default;
+    bool operator==(const InstanceKey&) const = default;
+  };
+  struct InstanceKeyHash {
+    std::size_t operator()(const InstanceKey& key) const;
   };
 
   const VariableSpec* SpecOf(secl::VariableId id) const;
@@ -113,7 +117,9 @@ class VariableStore : public secl::VariableSource {
   std::vector<VariableSpec> specs_;  // indexed by VariableId
   secl::VariableId process_pid_id_;
   secl::VariableId uuid4_id_;
-  mutable std::map<InstanceKey, Instance> instances_;
+  // Hashed: a lookup costs the same however many process images hold
+  // instances (references stay valid across rehashing).
+  mutable std::unordered_map<InstanceKey, Instance, InstanceKeyHash> instances_;
   const proc::Process* bound_process_ = nullptr;
   std::uint64_t now_ns_ = 0;
   mutable std::string uuid_buffer_;
