@@ -267,6 +267,7 @@ TEST_F(PrefilterEquivalenceTest, BothDefaultPoliciesSameMatchesOnVariedEvents) {
   Engine without({.prefilter = false}, rules);
   std::vector<ScenarioSpec> specs = VariedEvents(GuardLiterals(*rules));
   ASSERT_GT(specs.size(), 500u);
+  RecordProperty("events", static_cast<int>(specs.size()));
 
   std::uint32_t pid = 1000;
   std::uint64_t t = kT0;
@@ -310,6 +311,8 @@ TEST_F(PrefilterEquivalenceTest, BothDefaultPoliciesSameMatchesOnVariedEvents) {
   EXPECT_GT(rules_matched.size(), 30u);
   EXPECT_LT(with.stats().rule_evaluations, without.stats().rule_evaluations / 3);
   EXPECT_TRUE(rules_matched.contains("net_util"));
+  RecordProperty("rules_matched", static_cast<int>(rules_matched.size()));
+  RecordProperty("events_with_matches", static_cast<int>(events_with_matches));
 }
 
 }  // namespace
