@@ -13,11 +13,14 @@ using secl::detail::Operand;
 using secl::detail::OperandKind;
 using secl::detail::ProgramCode;
 
-// The evaluator reads such an operand with exactly one FieldSource::Get(field,
-// kNoElement) call, so the prefilter can read it the same way.
+// The evaluator reads such an operand with one FieldSource::Get(field,
+// kNoElement) call (scalar), or GetAt(field, kNoElement, i) for every i below
+// ArrayLength (array, any element may match; `exec.argv[1]` index access is
+// excluded), so the prefilter reads it the same way.
 bool IsDirectStringField(const Operand& operand) {
   return operand.kind == OperandKind::kField && operand.iterator == secl::kNoIterator &&
-         !operand.field_is_array && operand.type == secl::ScalarType::kString;
+         operand.type == secl::ScalarType::kString &&
+         !(operand.field_is_array && operand.access == secl::checked::FieldAccess::kIndex);
 }
 
 std::size_t PatternAtoms(const std::vector<GuardAtom>& atoms) {
@@ -39,6 +42,7 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
       if (node.negate || !IsDirectStringField(code.operands[node.lhs])) return std::nullopt;
       if (node.set >= code.matcher_literals.size()) return std::nullopt;
       return std::vector<GuardAtom>{GuardAtom{.field = code.operands[node.lhs].field,
+                                              .is_array = code.operands[node.lhs].field_is_array,
                                               .matcher = &code.matchers[node.set],
                                               .literals = &code.matcher_literals[node.set]}};
     }
@@ -80,11 +84,11 @@ std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program) 
 
 RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs)
     : positions_(programs.size()) {
-  auto group_of = [this](secl::FieldId field) -> FieldGroup& {
+  auto group_of = [this](const GuardAtom& atom) -> FieldGroup& {
     for (FieldGroup& group : groups_) {
-      if (group.field == field) return group;
+      if (group.field == atom.field) return group;
     }
-    groups_.push_back(FieldGroup{.field = field});
+    groups_.push_back(FieldGroup{.field = atom.field, .is_array = atom.is_array});
     return groups_.back();
   };
   for (std::uint32_t position = 0; position < programs.size(); ++position) {
@@ -94,7 +98,7 @@ RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs)
       continue;
     }
     for (const GuardAtom& atom : *guard) {
-      FieldGroup& group = group_of(atom.field);
+      FieldGroup& group = group_of(atom);
       if (atom.literals->exact_only) {
         for (const std::string& value : atom.literals->exact) {
           std::vector<std::uint32_t>& hits = group.exact[value];
@@ -112,14 +116,25 @@ void RulePrefilter::Select(const secl::FieldSource& fields,
   candidates.assign(positions_, 0);
   for (std::uint32_t position : always_) candidates[position] = 1;
   for (const FieldGroup& group : groups_) {
-    const std::string_view value = fields.Get(group.field, secl::kNoElement).string_value;
-    if (auto it = group.exact.find(value); it != group.exact.end()) {
-      for (std::uint32_t position : it->second) candidates[position] = 1;
+    if (!group.is_array) {
+      Mark(group, fields.Get(group.field, secl::kNoElement).string_value, candidates);
+      continue;
     }
-    for (const PatternTest& test : group.patterns) {
-      if (candidates[test.position] == 0 && test.matcher->Matches(value)) {
-        candidates[test.position] = 1;
-      }
+    const std::size_t length = fields.ArrayLength(group.field, secl::kNoElement);
+    for (std::size_t i = 0; i < length; ++i) {
+      Mark(group, fields.GetAt(group.field, secl::kNoElement, i).string_value, candidates);
+    }
+  }
+}
+
+void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,
+                         std::vector<std::uint8_t>& candidates) {
+  if (auto it = group.exact.find(value); it != group.exact.end()) {
+    for (std::uint32_t position : it->second) candidates[position] = 1;
+  }
+  for (const PatternTest& test : group.patterns) {
+    if (candidates[test.position] == 0 && test.matcher->Matches(value)) {
+      candidates[test.position] = 1;
     }
   }
 }

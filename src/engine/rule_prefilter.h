@@ -1,7 +1,7 @@
 // RulePrefilter: approver-style candidate selection for the rules of one
 // event-type bucket (spec §17). At rule-set build time each rule's compiled
 // program is partially evaluated for a necessary condition — a disjunction
-// of string tests on direct scalar fields of the event (`exec.comm in [...]`,
+// of string tests on direct fields of the event (`exec.comm in [...]`,
 // `exec.file.name == "x"`, `exec.file.path in SHELLS`, ...) that must hold
 // whenever the rule is true. Exact, case-sensitive literals are indexed in a
 // hash map per field; pattern members keep their compiled matcher. Per event
@@ -35,11 +35,13 @@ struct MatcherLiterals;
 
 namespace picket::engine {
 
-// One test implied by a rule: the event's `field` (a scalar string field read
-// without iterator) satisfies `matcher`. `literals` describes the matcher's
-// members (owned by the program, like the matcher).
+// One test implied by a rule: the event's `field` (a string field read
+// without iterator; for an array field, some element) satisfies `matcher`.
+// `literals` describes the matcher's members (owned by the program, like the
+// matcher).
 struct GuardAtom {
   secl::FieldId field = 0;
+  bool is_array = false;
   const match::StringMatcher* matcher = nullptr;
   const secl::detail::MatcherLiterals* literals = nullptr;
 };
@@ -76,10 +78,15 @@ class RulePrefilter {
   // Every atom on one field: exact literals → positions, then matchers.
   struct FieldGroup {
     secl::FieldId field = 0;
+    bool is_array = false;
     std::unordered_map<std::string, std::vector<std::uint32_t>, TransparentHash, std::equal_to<>>
         exact;
     std::vector<PatternTest> patterns;
   };
+
+  // Marks the positions whose atom on `group`'s field holds for `value`.
+  static void Mark(const FieldGroup& group, std::string_view value,
+                   std::vector<std::uint8_t>& candidates);
 
   std::size_t positions_ = 0;
   std::vector<std::uint32_t> always_;

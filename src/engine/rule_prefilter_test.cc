@@ -42,8 +42,11 @@ TEST(DeriveGuardTest, ShapesOfRuleExpressions) {
       {R"(exec.comm != "curl")", ""},
       {R"(exec.comm not in ["curl"])", ""},
       {R"(!(exec.comm == "curl"))", ""},
-      {R"(exec.args in [~"*x*"])", "exec.args:pattern"},            // args: one joined string
-      {R"(exec.argv in ["-x"] && exec.uid == 0)", ""},              // argv: an array field
+      {R"(exec.args in [~"*x*"])", "exec.args:pattern"},               // args: one joined string
+      {R"(exec.argv in ["-x"] && exec.uid == 0)", "exec.argv:exact"},  // some element
+      {R"(exec.argv[1] == "-x")", ""},                                 // index access
+      {R"(exec.envs in [~"LD_PRELOAD=*"] || exec.args_flags == "x")",
+       "exec.envs:pattern exec.args_flags:exact"},
       {R"(process.ancestors.comm == "git" && exec.uid == 0)", ""},  // iterator
       {R"(exec.uid == 0)", ""},
   };
