@@ -86,6 +86,9 @@ void ReportEngineCounters(benchmark::State& state, const Pipeline& pipeline) {
   const auto cycles = static_cast<double>(std::max<std::int64_t>(state.iterations(), 1));
   state.counters["rules_evaluated"] = static_cast<double>(stats.rule_evaluations) / cycles;
   state.counters["rules_skipped"] = static_cast<double>(stats.rules_skipped) / cycles;
+  state.counters["matches"] = static_cast<double>(stats.matches) / cycles;
+  state.counters["variable_instances"] =
+      static_cast<double>(pipeline.engine().variable_instances());
 }
 
 // A clean host workload: /usr/bin/true run by a shell. No rule matches.
