@@ -35,12 +35,17 @@ bool Cheaper(const std::vector<GuardAtom>& a, const std::vector<GuardAtom>& b) {
   return pa != pb ? pa < pb : a.size() < b.size();
 }
 
-std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::uint32_t index) {
+std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::uint32_t index,
+                                                std::span<const secl::FieldId> per_rule_fields) {
   const BoolNode& node = code.bools[index];
   switch (node.kind) {
     case BoolKind::kStringMatch: {
       if (node.negate || !IsDirectStringField(code.operands[node.lhs])) return std::nullopt;
       if (node.set >= code.matcher_literals.size()) return std::nullopt;
+      if (std::find(per_rule_fields.begin(), per_rule_fields.end(),
+                    code.operands[node.lhs].field) != per_rule_fields.end()) {
+        return std::nullopt;
+      }
       return std::vector<GuardAtom>{GuardAtom{.field = code.operands[node.lhs].field,
                                               .is_array = code.operands[node.lhs].field_is_array,
                                               .matcher = &code.matchers[node.set],
@@ -50,7 +55,8 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
       // Every conjunct is implied; keep the cheapest one that has a guard.
       std::optional<std::vector<GuardAtom>> best;
       for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
-        std::optional<std::vector<GuardAtom>> child = Necessary(code, code.child_indices[i]);
+        std::optional<std::vector<GuardAtom>> child =
+            Necessary(code, code.child_indices[i], per_rule_fields);
         if (child.has_value() && (!best.has_value() || Cheaper(*child, *best))) {
           best = std::move(child);
         }
@@ -62,7 +68,8 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
       // one disjunct without a guard leaves none.
       std::vector<GuardAtom> atoms;
       for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
-        std::optional<std::vector<GuardAtom>> child = Necessary(code, code.child_indices[i]);
+        std::optional<std::vector<GuardAtom>> child =
+            Necessary(code, code.child_indices[i], per_rule_fields);
         if (!child.has_value()) return std::nullopt;
         atoms.insert(atoms.end(), child->begin(), child->end());
       }
@@ -76,13 +83,15 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
 
 }  // namespace
 
-std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program) {
+std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program,
+                                                  std::span<const secl::FieldId> per_rule_fields) {
   const ProgramCode& code = program.code();
   if (!code.root_is_bool || code.root >= code.bools.size()) return std::nullopt;
-  return Necessary(code, code.root);
+  return Necessary(code, code.root, per_rule_fields);
 }
 
-RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs)
+RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs,
+                             std::span<const secl::FieldId> per_rule_fields)
     : positions_(programs.size()) {
   auto group_of = [this](const GuardAtom& atom) -> FieldGroup& {
     for (FieldGroup& group : groups_) {
@@ -92,7 +101,7 @@ RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs)
     return groups_.back();
   };
   for (std::uint32_t position = 0; position < programs.size(); ++position) {
-    std::optional<std::vector<GuardAtom>> guard = DeriveGuard(*programs[position]);
+    std::optional<std::vector<GuardAtom>> guard = DeriveGuard(*programs[position], per_rule_fields);
     if (!guard.has_value()) {
       always_.push_back(position);
       continue;

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,13 +51,18 @@ struct GuardAtom {
 // when no such condition can be read off the program (the rule must then
 // always be evaluated). Among the conjuncts of an `&&` the guard with the
 // fewest non-indexable (pattern) atoms wins.
-std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program);
+// `per_rule_fields` are fields whose value depends on the rule being
+// evaluated rather than the event (event.rule.tags); no atom tests them.
+std::optional<std::vector<GuardAtom>> DeriveGuard(
+    const secl::Program& program, std::span<const secl::FieldId> per_rule_fields = {});
 
 class RulePrefilter {
  public:
   RulePrefilter() = default;
-  // `programs[i]` is the rule at bucket position i.
-  explicit RulePrefilter(const std::vector<const secl::Program*>& programs);
+  // `programs[i]` is the rule at bucket position i; `per_rule_fields` as for
+  // DeriveGuard.
+  explicit RulePrefilter(const std::vector<const secl::Program*>& programs,
+                         std::span<const secl::FieldId> per_rule_fields = {});
 
   // Resizes `candidates` to the bucket size and sets candidates[i] to 1 for
   // every position whose rule may match the event `fields` is bound to; a 0

@@ -49,14 +49,19 @@ TEST(DeriveGuardTest, ShapesOfRuleExpressions) {
        "exec.envs:pattern exec.args_flags:exact"},
       {R"(process.ancestors.comm == "git" && exec.uid == 0)", ""},  // iterator
       {R"(exec.uid == 0)", ""},
+      // Its value is the evaluated rule's tags, not the event's.
+      {R"(exec.comm != "" && event.rule.tags in ["tactic:x"])", ""},
+      {R"(event.rule.tags in ["tactic:x"] && exec.comm == "y")", "exec.comm:exact"},
   };
   secl::Environment environment;
+  const secl::FieldId rule_tags = fields::FieldCatalogue::Default().Find("event.rule.tags")->id;
+  const secl::FieldId per_rule_fields[] = {rule_tags};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.expression);
     secl::CompileResult compiled =
         secl::CompileRule(c.expression, fields::FieldCatalogue::Default(), environment);
     ASSERT_TRUE(compiled.program.has_value());
-    std::optional<std::vector<GuardAtom>> guard = DeriveGuard(*compiled.program);
+    std::optional<std::vector<GuardAtom>> guard = DeriveGuard(*compiled.program, per_rule_fields);
     std::string got;
     if (guard.has_value()) {
       for (const GuardAtom& atom : *guard) {
@@ -316,6 +321,34 @@ TEST_F(PrefilterEquivalenceTest, BothDefaultPoliciesSameMatchesOnVariedEvents) {
   EXPECT_TRUE(rules_matched.contains("net_util"));
   RecordProperty("rules_matched", static_cast<int>(rules_matched.size()));
   RecordProperty("events_with_matches", static_cast<int>(events_with_matches));
+}
+
+// event.rule.tags reads the tags of the rule being evaluated: with the
+// prefilter on, a rule testing its own tags still matches and one testing
+// another rule's tags still does not.
+TEST_F(PrefilterEquivalenceTest, RuleTagsAreReadPerRule) {
+  const std::string text = R"(rules:
+  - id: first
+    expression: event.rule.tags in ["tactic:second"] && exec.comm != ""
+    product_tags: [tactic:first]
+  - id: second
+    expression: event.rule.tags in ["tactic:second"] && exec.comm != ""
+    product_tags: [tactic:second]
+)";
+  auto compiled = std::make_shared<policy::CompiledPolicy>(
+      policy::LoadPolicies({{.path = "tags.policy", .text = text}}, {}));
+  ASSERT_TRUE(compiled->diagnostics.empty());
+  std::shared_ptr<const RuleSet> rules = BuildRuleSet(compiled, fields::FieldCatalogue::Default());
+  Engine engine({}, rules);
+  Scenario s = Make({.parent_path = "/usr/bin/bash",
+                     .parent_comm = "bash",
+                     .path = "/usr/bin/true",
+                     .comm = "true"},
+                    100, kT0);
+  view_.Bind(s.event, s.image.get(), static_cast<std::int64_t>(kT0));
+  EXPECT_EQ(Ids(engine.Evaluate("exec", view_, s.image.get(), kT0)),
+            std::vector<std::string>{"second"});
+  view_.Reset();
 }
 
 }  // namespace

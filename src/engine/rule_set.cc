@@ -80,6 +80,13 @@ std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::Compil
   for (std::size_t i = 0; i < set->rules.size(); ++i) {
     set->buckets[set->rules[i].compiled->event_type].push_back(i);
   }
+  // The engine sets event.rule.tags to each rule's own tags before
+  // evaluating it (EventView::set_rule_tags), so it cannot be read once for
+  // all rules.
+  std::vector<secl::FieldId> per_rule_fields;
+  if (const secl::FieldInfo* tags = schema.Find("event.rule.tags")) {
+    per_rule_fields.push_back(tags->id);
+  }
   for (auto& [event_type, indices] : set->buckets) {
     std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
       const policy::CompiledRule& ra = *set->rules[a].compiled;
@@ -90,7 +97,7 @@ std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::Compil
     std::vector<const secl::Program*> programs;
     programs.reserve(indices.size());
     for (std::size_t index : indices) programs.push_back(&set->rules[index].compiled->program);
-    set->prefilters.emplace(event_type, RulePrefilter(programs));
+    set->prefilters.emplace(event_type, RulePrefilter(programs, per_rule_fields));
   }
   return set;
 }
