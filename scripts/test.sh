@@ -44,7 +44,11 @@ fi
 if [[ -z "${SKIP_FUZZ:-}" ]]; then
   step "fuzz build"
   cmake --preset fuzz >/dev/null
-  cmake --build --preset fuzz -j "$JOBS"
+  # Only the fuzz targets (and the libraries they link): the tests were
+  # already built and run twice above.
+  mapfile -t fuzz_targets < <(cmake --build --preset fuzz --target help |
+    sed -n 's/^\([a-z_]*_fuzzer\): .*/\1/p' | sort -u)
+  cmake --build --preset fuzz -j "$JOBS" --target "${fuzz_targets[@]}"
   mapfile -t fuzzers < <(find build/fuzz/src -type f -executable -name '*_fuzzer' | sort)
   for fuzzer in "${fuzzers[@]}"; do
     name=$(basename "$fuzzer")          # <module>_<stem>_fuzzer

@@ -71,7 +71,8 @@ class Parser {
          {{"ring_size_mib", Scalar(c.ring_size_mib)},
           {"argv_max_bytes", Scalar(c.argv_max_bytes)},
           {"capture_env", Scalar(c.capture_env)},
-          {"attach", OneOf(c.attach, {"auto", "tp_btf", "raw_tp"})}}},
+          {"attach", OneOf(c.attach, {"auto", "tp_btf", "raw_tp"})},
+          {"poll_interval_ms", Scalar(c.poll_interval_ms)}}},
         {"process_tree",
          {{"max_processes", Scalar(c.max_processes)},
           {"max_ancestors", Scalar(c.max_ancestors)},
@@ -136,6 +137,9 @@ class Parser {
     }
     if (c.ring_size_mib == 0 || c.ring_size_mib > 1024) {
       problems_.push_back(fmt::format("{}: collector.ring_size_mib must be 1..1024", origin_));
+    }
+    if (c.poll_interval_ms == 0 || c.poll_interval_ms > 1000) {
+      problems_.push_back(fmt::format("{}: collector.poll_interval_ms must be 1..1000", origin_));
     }
     if (c.max_processes < 64) {
       problems_.push_back(fmt::format("{}: process_tree.max_processes must be >= 64", origin_));

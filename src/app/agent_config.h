@@ -27,6 +27,9 @@ struct AgentConfig {
   std::uint32_t argv_max_bytes = 4096;
   bool capture_env = false;
   std::string attach = "auto";  // auto | tp_btf | raw_tp
+  // Longest a record waits in the ring before the agent drains it when the
+  // batched wake-up threshold is not reached: bounds exec → signal latency.
+  std::uint64_t poll_interval_ms = 10;
 
   // Process tree.
   std::uint64_t max_processes = 65'536;

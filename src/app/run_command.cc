@@ -153,7 +153,8 @@ int Run(const RunOptions& options) {
   std::uint64_t events_at_last_stats = 0;
   bool stop = false;
   while (!stop) {
-    Result<std::size_t> polled = (*collector)->Poll(std::chrono::milliseconds(100), on_event);
+    Result<std::size_t> polled =
+        (*collector)->Poll(std::chrono::milliseconds(config.poll_interval_ms), on_event);
     if (!polled.has_value()) {
       spdlog::error("ring buffer: {}", polled.error().message());
     }

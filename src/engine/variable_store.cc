@@ -73,6 +73,11 @@ VariableStore::VariableStore(std::vector<VariableSpec> specs, secl::VariableId p
 void VariableStore::Bind(const proc::Process* process, std::uint64_t now_ns) {
   bound_process_ = process;
   now_ns_ = now_ns;
+  constexpr std::uint64_t kReleaseSweepNs = 1'000'000'000;
+  if (now_ns >= last_release_sweep_ns_ + kReleaseSweepNs) {
+    ForgetReleasedProcesses();
+    last_release_sweep_ns_ = now_ns;
+  }
 }
 
 const VariableSpec* VariableStore::SpecOf(secl::VariableId id) const {
@@ -125,7 +130,11 @@ void VariableStore::Set(secl::VariableId id, const secl::OwnedValue& value,
   const VariableSpec* spec = SpecOf(id);
   if (spec == nullptr) return;
   InstanceKey key;
-  if (!ScopeKey(*spec, target != nullptr ? target : bound_process_, key)) return;
+  const proc::Process* owner = target != nullptr ? target : bound_process_;
+  if (!ScopeKey(*spec, owner, key)) return;
+  if (spec->scope == policy::VariableScope::kProcess) {
+    owners_.try_emplace(key.image, owner->weak_from_this());
+  }
   Instance& instance = instances_[std::move(key)];
   std::uint64_t expires_at = spec->ttl_ns == 0 ? 0 : now_ns_ + spec->ttl_ns;
 
@@ -141,6 +150,24 @@ void VariableStore::Set(secl::VariableId id, const secl::OwnedValue& value,
     instance.elements.push_back(Element{
         .value = std::move(element), .expires_at_ns = expires_at, .last_write_ns = now_ns_});
     if (instance.elements.size() > spec->size) instance.elements.erase(instance.elements.begin());
+  }
+}
+
+std::size_t VariableStore::ImageKeyHash::operator()(const ImageKey& key) const {
+  std::size_t h = std::hash<std::uint64_t>{}(key.start_time_ns);
+  h ^= std::hash<std::uint64_t>{}(key.exec_time_ns) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= std::hash<std::uint32_t>{}(key.pid) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+void VariableStore::ForgetReleasedProcesses() {
+  for (auto it = owners_.begin(); it != owners_.end();) {
+    if (it->second.expired()) {
+      ForgetProcess(it->first);
+      it = owners_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +69,11 @@ class VariableStore : public secl::VariableSource {
 
   // Drops the process instances of an image that left the tree.
   void ForgetProcess(const ImageKey& image);
+
+  // Drops the process-scoped instances of every image that has been freed
+  // (no tree entry and no descendant references it any more). Bind() calls
+  // it once per second of event time; cost O(images holding instances).
+  void ForgetReleasedProcesses();
 
   // Non-private variable values visible to the bound event, for signals.
   std::map<std::string, secl::OwnedValue> VisibleValues(policy::VariableScope scope) const;
@@ -126,6 +132,13 @@ class VariableStore : public secl::VariableSource {
   // Reused by FindForRead so a read does not build a key (and, for
   // containers, allocate its text) per read.
   mutable InstanceKey lookup_key_;
+  // Images that hold process-scoped instances, with a weak reference that
+  // expires when the image is freed.
+  struct ImageKeyHash {
+    std::size_t operator()(const ImageKey& key) const;
+  };
+  std::unordered_map<ImageKey, std::weak_ptr<const proc::Process>, ImageKeyHash> owners_;
+  std::uint64_t last_release_sweep_ns_ = 0;
 };
 
 }  // namespace picket::engine

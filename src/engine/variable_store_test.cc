@@ -136,6 +136,29 @@ TEST(VariableStoreTest, Checklist50_51_AppendSizeAndTtl) {
   EXPECT_EQ(store.Read(kCount, fields).int_value, 7);  // expired
 }
 
+// Process-scoped instances live as long as their image: once the tree and
+// every descendant have let go of it, the next sweep frees them.
+TEST(VariableStoreTest, InstancesOfFreedImagesAreReleased) {
+  VariableStore store(Specs(), kPid, kUuid);
+  NoFields fields;
+  auto image = std::make_shared<proc::Process>();
+  image->key = {.pid = 40, .start_time_ns = 4};
+  auto survivor = std::make_shared<proc::Process>();
+  survivor->key = {.pid = 41, .start_time_ns = 5};
+  store.Bind(image.get(), 0);
+  store.Set(kFlag, true);
+  store.Bind(survivor.get(), 0);
+  store.Set(kFlag, true);
+  EXPECT_EQ(store.instance_count(), 2u);
+
+  store.Bind(survivor.get(), 500'000'000);  // within the sweep period: nothing swept
+  image.reset();
+  EXPECT_EQ(store.instance_count(), 2u);
+  store.Bind(survivor.get(), 2 * kSecond);
+  EXPECT_EQ(store.instance_count(), 1u);
+  EXPECT_TRUE(store.Read(kFlag, fields).bool_value);
+}
+
 TEST(VariableStoreTest, UnavailableScopeIsANoOpAndBuiltinsAnswer) {
   Images images;
   VariableStore store(Specs(), kPid, kUuid);

@@ -22,7 +22,12 @@
 
 namespace picket::proc {
 
-struct Process {
+// Images are always owned by shared_ptr (the tree makes them with
+// make_shared), so holders of a raw pointer can take a weak reference
+// (weak_from_this) and learn when the image is gone — the variable store
+// frees process-scoped variables that way, as the reference does when a
+// process cache entry is released.
+struct Process : std::enable_shared_from_this<Process> {
   events::ProcessKey key;         // tgid + start time of the thread group
   events::ProcessKey parent_key;  // real parent (ppid) when the image was created
   std::uint32_t tid = 0;          // thread that performed the exec (or the leader)
