@@ -156,8 +156,7 @@ int Run(int argc, char** argv) {
       static_cast<unsigned long long>(stats.delivered_fork),
       static_cast<unsigned long long>(stats.delivered_exec),
       static_cast<unsigned long long>(stats.delivered_exit),
-      static_cast<unsigned long long>(emitted),
-      static_cast<unsigned long long>(stats.lost()),
+      static_cast<unsigned long long>(emitted), static_cast<unsigned long long>(stats.lost()),
       static_cast<unsigned long long>(stats.malformed_total()), programs.c_str());
   return 0;
 }
