@@ -139,7 +139,9 @@ class CleanSpawner:
     def __init__(self, workdir):
         self.fifo = pathlib.Path(workdir) / "spawner.fifo"
         os.mkfifo(self.fifo)
-        loop = (f"cd / && while true; do while IFS= read -r cmd; do "
+        # Runs while the FIFO exists, so an interrupted test cannot leave it
+        # behind forever.
+        loop = (f"cd / && while [ -p {self.fifo} ]; do while IFS= read -r cmd; do "
                 f'[ "$cmd" = exit ] && exit 0; /usr/bin/bash -c "$cmd"; '
                 f"done < {self.fifo}; done")
         subprocess.run(["/usr/bin/setsid", "-f", "/usr/bin/bash", "-c", loop],
