@@ -8,6 +8,27 @@
 namespace picket::app {
 namespace {
 
+nlohmann::json VariablesJson(const std::map<std::string, secl::OwnedValue>& variables) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : variables) {
+    std::visit(
+        [&out, &name](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, secl::IpNetwork>) {
+            out[name] = v.ToString();
+          } else if constexpr (std::is_same_v<V, std::vector<secl::IpNetwork>>) {
+            nlohmann::json array = nlohmann::json::array();
+            for (const secl::IpNetwork& ip : v) array.push_back(ip.ToString());
+            out[name] = std::move(array);
+          } else {
+            out[name] = v;
+          }
+        },
+        value);
+  }
+  return out;
+}
+
 constexpr std::uint64_t kReapEveryNs = 1'000'000'000;  // event time
 
 std::uint32_t EventPid(const events::Event& event) {
@@ -108,6 +129,16 @@ void Pipeline::Emit(const engine::Match& match, const events::Event& event,
     signal.document["hashes"] = {{"state", engine::HashStateName(match.hashes->state)},
                                  {"sha256", match.hashes->sha256},
                                  {"sha1", match.hashes->sha1}};
+  }
+  // Non-private variables (spec §8.6): process, container and global scopes.
+  if (auto v = engine_.VisibleVariables(policy::VariableScope::kProcess); !v.empty()) {
+    signal.document["process"]["variables"] = VariablesJson(v);
+  }
+  if (auto v = engine_.VisibleVariables(policy::VariableScope::kContainer); !v.empty()) {
+    signal.document["container"]["variables"] = VariablesJson(v);
+  }
+  if (auto v = engine_.VisibleVariables(policy::VariableScope::kGlobal); !v.empty()) {
+    signal.document["evt"]["variables"] = VariablesJson(v);
   }
   for (const engine::KillReport& kill : match.kills) {
     nlohmann::json report = {{"type", "kill"},

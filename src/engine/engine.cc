@@ -159,4 +159,15 @@ void Engine::RunActions(const Rule& rule, fields::EventView& view, const proc::P
   }
 }
 
+std::map<std::string, secl::OwnedValue> Engine::VisibleVariables(
+    policy::VariableScope scope) const {
+  std::map<std::string, secl::OwnedValue> visible;
+  for (auto& [name, value] : variables_->VisibleValues(scope)) {
+    // "process.x" → "x": the JSON object already says which scope it is.
+    std::size_t dot = scope == policy::VariableScope::kGlobal ? std::string::npos : name.find('.');
+    visible.emplace(dot == std::string::npos ? name : name.substr(dot + 1), std::move(value));
+  }
+  return visible;
+}
+
 }  // namespace picket::engine

@@ -13,8 +13,10 @@
 #define PICKET_ENGINE_ENGINE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/file_hasher.h"
@@ -75,6 +77,9 @@ class Engine {
   // image, which children may still read through lineage, is gone).
   void ForgetProcess(const ImageKey& image) { variables_->ForgetProcess(image); }
   std::size_t variable_instances() const { return variables_->instance_count(); }
+  // Non-private variables of `scope` visible to the event last evaluated
+  // (spec §8.6), keyed by their unqualified name, for the signal JSON.
+  std::map<std::string, secl::OwnedValue> VisibleVariables(policy::VariableScope scope) const;
 
   const EngineStats& stats() const { return stats_; }
 

@@ -199,6 +199,42 @@ TEST_F(EngineTest, Checklist54_67_73_ContextSilentAndActionFilters) {
   EXPECT_EQ(engine.stats().actions_filtered, 1u);
 }
 
+constexpr char kVariablesPolicy[] = R"(
+version: "1"
+rules:
+  - id: tagger
+    expression: exec.comm == "curl"
+    actions:
+      - set:
+          name: visible
+          value: "yes"
+          scope: process
+      - set:
+          name: hidden
+          value: 7
+          scope: process
+          private: true
+      - set:
+          name: seen
+          value: true
+)";
+
+// Checklist 55: private variables are absent from what signals serialize,
+// non-private ones are present.
+TEST_F(EngineTest, Checklist55_OnlyNonPrivateVariablesAreVisible) {
+  Engine engine({}, Load(kVariablesPolicy, "vars.policy"));
+  Lineage lineage("/opt/a.sh", "/usr/bin/curl", {"curl"});
+  ASSERT_EQ(Run(engine, lineage).size(), 1u);
+  std::map<std::string, secl::OwnedValue> process =
+      engine.VisibleVariables(policy::VariableScope::kProcess);
+  ASSERT_EQ(process.size(), 1u);
+  EXPECT_EQ(secl::ToString(process.at("visible")), "yes");
+  std::map<std::string, secl::OwnedValue> global =
+      engine.VisibleVariables(policy::VariableScope::kGlobal);
+  ASSERT_EQ(global.size(), 1u);
+  EXPECT_EQ(std::get<bool>(global.at("seen")), true);
+}
+
 constexpr char kBurstPolicy[] = R"(
 version: "1"
 rules:
