@@ -1,18 +1,35 @@
 #include "app/agent_setup.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "app/agent_info.h"
 
 namespace picket::app {
 
-Result<AgentSetup> LoadAgentSetup(const std::string& config_path,
-                                  std::vector<std::string> cli_policies, bool no_builtin) {
-  Result<AgentConfig> config = LoadConfigOrDefaults(config_path);
+void AddAgentOptions(CLI::App& command, AgentOptions& options) {
+  command.add_option("-c,--config", options.config_path,
+                     "Config file (default: /etc/picket/picket.yaml if present)");
+  command.add_option("-p,--policy", options.policies,
+                     "Policy file or directory, in addition to the configured ones (repeatable)");
+  command.add_flag("--no-builtin-policy", options.no_builtin, "Do not load the shipped policy");
+  command.add_option("--log-level", options.log_level, "trace|debug|info|warn|error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+void InitLogging(const AgentOptions& options) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+}
+
+Result<AgentSetup> LoadAgentSetup(const AgentOptions& options) {
+  Result<AgentConfig> config = LoadConfigOrDefaults(options.config_path);
   if (!config.has_value()) return config.error().WithContext("configuration");
   AgentSetup setup;
   setup.config = std::move(*config);
-  setup.selection = SelectPolicies(setup.config, std::move(cli_policies), no_builtin);
+  setup.selection = SelectPolicies(setup.config, options.policies, options.no_builtin);
   Result<std::shared_ptr<const policy::CompiledPolicy>> compiled =
       LoadSelectedPolicies(setup.selection);
   if (!compiled.has_value()) return compiled.error();

@@ -6,6 +6,7 @@
 #ifndef PICKET_APP_AGENT_SETUP_H_
 #define PICKET_APP_AGENT_SETUP_H_
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,21 @@
 
 namespace picket::app {
 
+// The command-line options `run` and `replay` share.
+struct AgentOptions {
+  std::string config_path;
+  std::vector<std::string> policies;  // --policy, after the configured ones
+  bool no_builtin = false;
+  std::string log_level;
+};
+
+// Adds -c/--config, -p/--policy, --no-builtin-policy and --log-level to
+// `command`, writing into `options` (which must outlive the parse).
+void AddAgentOptions(CLI::App& command, AgentOptions& options);
+
+// Logs to stderr through the "picket" spdlog logger at options.log_level.
+void InitLogging(const AgentOptions& options);
+
 struct AgentSetup {
   AgentConfig config;
   PolicySelection selection;  // kept for SIGHUP reloads
@@ -25,8 +41,7 @@ struct AgentSetup {
 
 // Loads the config (LoadConfigOrDefaults), selects and compiles the
 // policies, and logs the policy report. The error is what to print.
-Result<AgentSetup> LoadAgentSetup(const std::string& config_path,
-                                  std::vector<std::string> cli_policies, bool no_builtin);
+Result<AgentSetup> LoadAgentSetup(const AgentOptions& options);
 
 // Tree limits, agent facts and response safeguards from the config.
 PipelineOptions PipelineOptionsFromConfig(const AgentConfig& config);

@@ -91,58 +91,17 @@ void ReportEngineCounters(benchmark::State& state, const Pipeline& pipeline) {
       static_cast<double>(pipeline.engine().variable_instances());
 }
 
-// A clean host workload: /usr/bin/true run by a shell. No rule matches.
-void BM_ExecCycleBothPolicies(benchmark::State& state) {
-  Pipeline pipeline({}, BothPolicies(), nullptr);
-  SeedParent(pipeline);
-  std::uint32_t pid = 1000;
-  std::uint64_t t = 1'700'000'000'000'000'000ULL;
-  for (auto _ : state) {
-    Cycle c = MakeCycle(pid, t, "true");
-    pipeline.Process(c.fork);
-    pipeline.Process(c.exec);
-    pipeline.Process(c.exit);
-    pid = pid >= 4'000'000 ? 1000 : pid + 1;
-    t += 10'000;
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["signals"] = static_cast<double>(pipeline.stats().signals);
-  ReportEngineCounters(state, pipeline);
-}
-BENCHMARK(BM_ExecCycleBothPolicies);
-
-// The same with every exec rule evaluated (prefilter off): what the
-// prefilter saves, measured side by side in one run.
-void BM_ExecCycleBothPoliciesNoPrefilter(benchmark::State& state) {
-  PipelineOptions options;
-  options.engine.prefilter = false;
-  Pipeline pipeline(options, BothPolicies(), nullptr);
-  SeedParent(pipeline);
-  std::uint32_t pid = 1000;
-  std::uint64_t t = 1'700'000'000'000'000'000ULL;
-  for (auto _ : state) {
-    Cycle c = MakeCycle(pid, t, "true");
-    pipeline.Process(c.fork);
-    pipeline.Process(c.exec);
-    pipeline.Process(c.exit);
-    pid = pid >= 4'000'000 ? 1000 : pid + 1;
-    t += 10'000;
-  }
-  state.SetItemsProcessed(state.iterations());
-  ReportEngineCounters(state, pipeline);
-}
-BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilter);
-
-// A network tool from a clean parent: Datadog's net_util_v2 evaluates its
-// variables and may match (rate-limited); picket's net_util walks ancestors.
-void BM_NetToolExecCycleBothPolicies(benchmark::State& state) {
+// Fork + exec + exit cycles of `tool` (a child of the seeded bash) through a
+// pipeline with both default policies; reports signals and engine counters.
+void RunExecCycles(benchmark::State& state, const std::string& tool, PipelineOptions options) {
   std::uint64_t emitted = 0;
-  Pipeline pipeline({}, BothPolicies(), nullptr, [&emitted](const signals::Signal&) { ++emitted; });
+  Pipeline pipeline(std::move(options), BothPolicies(), nullptr,
+                    [&emitted](const signals::Signal&) { ++emitted; });
   SeedParent(pipeline);
   std::uint32_t pid = 1000;
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
   for (auto _ : state) {
-    Cycle c = MakeCycle(pid, t, "curl");
+    Cycle c = MakeCycle(pid, t, tool);
     pipeline.Process(c.fork);
     pipeline.Process(c.exec);
     pipeline.Process(c.exit);
@@ -153,6 +112,23 @@ void BM_NetToolExecCycleBothPolicies(benchmark::State& state) {
   state.counters["signals"] = static_cast<double>(emitted);
   ReportEngineCounters(state, pipeline);
 }
+
+// A clean host workload: /usr/bin/true run by a shell. No rule matches.
+void BM_ExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "true", {}); }
+BENCHMARK(BM_ExecCycleBothPolicies);
+
+// The same with every exec rule evaluated (prefilter off): what the
+// prefilter saves, measured side by side in one run.
+void BM_ExecCycleBothPoliciesNoPrefilter(benchmark::State& state) {
+  PipelineOptions options;
+  options.engine.prefilter = false;
+  RunExecCycles(state, "true", options);
+}
+BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilter);
+
+// A network tool from a clean parent: Datadog's net_util_v2 evaluates its
+// variables and may match (rate-limited); picket's net_util walks ancestors.
+void BM_NetToolExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "curl", {}); }
 BENCHMARK(BM_NetToolExecCycleBothPolicies);
 
 void BM_BuildAndEncodeSignal(benchmark::State& state) {

@@ -4,7 +4,6 @@
 // and durations use event time. Signals go to stdout as JSON lines; a summary
 // (events, corrupt lines with their line numbers, signals) goes to stderr.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -22,18 +21,13 @@ namespace {
 
 struct ReplayOptions {
   std::string input;
-  std::string config_path;
-  std::vector<std::string> policies;
-  bool no_builtin = false;
-  std::string log_level = "warn";
+  AgentOptions agent{.log_level = "warn"};
 };
 
 int Replay(const ReplayOptions& options) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  InitLogging(options.agent);
 
-  Result<AgentSetup> setup =
-      LoadAgentSetup(options.config_path, options.policies, options.no_builtin);
+  Result<AgentSetup> setup = LoadAgentSetup(options.agent);
   if (!setup.has_value()) {
     spdlog::critical("{}", setup.error().message());
     return 2;
@@ -85,12 +79,7 @@ void AddReplayCommand(CLI::App& root, int& exit_code) {
   CLI::App* replay =
       root.add_subcommand("replay", "Evaluate a recorded event stream; signals to stdout");
   replay->add_option("file", options->input, "Recording made by `picket record`")->required();
-  replay->add_option("-c,--config", options->config_path,
-                     "Config file (its policy settings apply; default /etc/picket/picket.yaml)");
-  replay->add_option("-p,--policy", options->policies, "Policy file or directory (repeatable)");
-  replay->add_flag("--no-builtin-policy", options->no_builtin, "Do not load the shipped policy");
-  replay->add_option("--log-level", options->log_level, "trace|debug|info|warn|error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  AddAgentOptions(*replay, options->agent);
   replay->callback([options, &exit_code] { exit_code = Replay(*options); });
 }
 

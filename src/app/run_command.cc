@@ -9,7 +9,6 @@
 // polls, so a reload or a stop always happens between two events.
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -33,11 +32,8 @@ namespace picket::app {
 namespace {
 
 struct RunOptions {
-  std::string config_path;
-  std::vector<std::string> policies;
-  bool no_builtin = false;
+  AgentOptions agent{.log_level = "info"};
   double duration_seconds = 0;  // 0: until SIGTERM/SIGINT
-  std::string log_level = "info";
 };
 
 class SignalFd {
@@ -100,11 +96,9 @@ void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
 }
 
 int Run(const RunOptions& options) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("picket"));
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  InitLogging(options.agent);
 
-  Result<AgentSetup> setup =
-      LoadAgentSetup(options.config_path, options.policies, options.no_builtin);
+  Result<AgentSetup> setup = LoadAgentSetup(options.agent);
   if (!setup.has_value()) {
     spdlog::critical("{}", setup.error().message());
     return 2;
@@ -210,14 +204,8 @@ int Run(const RunOptions& options) {
 void AddRunCommand(CLI::App& root, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* run = root.add_subcommand("run", "Run the agent (root): detect and emit signals");
-  run->add_option("-c,--config", options->config_path,
-                  "Config file (default: /etc/picket/picket.yaml if present)");
-  run->add_option("-p,--policy", options->policies,
-                  "Policy file or directory, in addition to the configured ones (repeatable)");
-  run->add_flag("--no-builtin-policy", options->no_builtin, "Do not load the shipped policy");
+  AddAgentOptions(*run, options->agent);
   run->add_option("--duration", options->duration_seconds, "Stop after this many seconds");
-  run->add_option("--log-level", options->log_level, "trace|debug|info|warn|error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   run->callback([options, &exit_code] { exit_code = Run(*options); });
 }
 
