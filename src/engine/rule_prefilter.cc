@@ -118,6 +118,24 @@ RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs,
       }
     }
   }
+  for (FieldGroup& group : groups_) BuildPatternSet(group);
+}
+
+void RulePrefilter::BuildPatternSet(FieldGroup& group) {
+  // Matchers the set can answer for first, so set index = patterns index.
+  std::stable_partition(group.patterns.begin(), group.patterns.end(), [](const PatternTest& test) {
+    return test.matcher->SupersetRegex().has_value();
+  });
+  auto set = std::make_shared<match::MatcherSet>();
+  std::size_t in_set = 0;
+  for (const PatternTest& test : group.patterns) {
+    std::optional<int> index = set->Add(*test.matcher);
+    if (!index.has_value() || static_cast<std::size_t>(*index) != in_set) break;
+    ++in_set;
+  }
+  if (in_set < 2 || !set->Compile()) return;  // one matcher alone is as cheap
+  group.pattern_set = std::move(set);
+  group.in_set = in_set;
 }
 
 void RulePrefilter::Select(const secl::FieldSource& fields,
@@ -141,7 +159,18 @@ void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,
   if (auto it = group.exact.find(value); it != group.exact.end()) {
     for (std::uint32_t position : it->second) candidates[position] = 1;
   }
-  for (const PatternTest& test : group.patterns) {
+  std::size_t first_unanswered = 0;
+  if (group.pattern_set != nullptr) {
+    // Over-reporting only costs an evaluation, so the set's hits are marked
+    // without re-running their matchers.
+    static thread_local std::vector<int> hits;
+    if (group.pattern_set->MayMatch(value, hits)) {
+      for (int hit : hits) candidates[group.patterns[static_cast<std::size_t>(hit)].position] = 1;
+      first_unanswered = group.in_set;
+    }
+  }
+  for (std::size_t i = first_unanswered; i < group.patterns.size(); ++i) {
+    const PatternTest& test = group.patterns[i];
     if (candidates[test.position] == 0 && test.matcher->Matches(value)) {
       candidates[test.position] = 1;
     }

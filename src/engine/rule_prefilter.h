@@ -4,9 +4,11 @@
 // of string tests on direct fields of the event (`exec.comm in [...]`,
 // `exec.file.name == "x"`, `exec.file.path in SHELLS`, ...) that must hold
 // whenever the rule is true. Exact, case-sensitive literals are indexed in a
-// hash map per field; pattern members keep their compiled matcher. Per event
-// each field is read once, looked up, and only the rules whose condition
-// holds (plus the rules without one) are evaluated.
+// hash map per field; the matchers with pattern members are asked all at
+// once through a match::MatcherSet (one RE2::Set scan per value, which may
+// over-report but never misses) and, when it cannot answer, one by one. Per
+// event each field is read once, looked up, and only the rules whose
+// condition holds (plus the rules without one) are evaluated.
 //
 // Soundness: a guard is derived only from `&&` (any one conjunct's guard is
 // implied) and `||` (every disjunct needs one; their union is implied) over
@@ -19,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "match/matcher_set.h"
 #include "match/string_matcher.h"
 #include "secl/compiler.h"
 #include "secl/field_source.h"
@@ -71,6 +75,8 @@ class RulePrefilter {
 
   std::size_t positions() const { return positions_; }
   std::size_t guarded() const { return positions_ - always_.size(); }
+  // Positions evaluated for every event (no guard could be derived).
+  const std::vector<std::uint32_t>& always_evaluated() const { return always_; }
 
  private:
   struct TransparentHash {
@@ -82,14 +88,21 @@ class RulePrefilter {
     std::uint32_t position = 0;
   };
   // Every atom on one field: exact literals → positions, then matchers.
+  // `pattern_set` holds the matchers of `patterns[0 .. in_set)` (set index =
+  // patterns index); the rest have regex members and are always run.
   struct FieldGroup {
     secl::FieldId field = 0;
     bool is_array = false;
     std::unordered_map<std::string, std::vector<std::uint32_t>, TransparentHash, std::equal_to<>>
         exact;
     std::vector<PatternTest> patterns;
+    std::shared_ptr<const match::MatcherSet> pattern_set;
+    std::size_t in_set = 0;
   };
 
+  // Compiles the group's pattern matchers into one MatcherSet (when there
+  // are at least two it can answer for).
+  static void BuildPatternSet(FieldGroup& group);
   // Marks the positions whose atom on `group`'s field holds for `value`.
   static void Mark(const FieldGroup& group, std::string_view value,
                    std::vector<std::uint8_t>& candidates);

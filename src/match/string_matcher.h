@@ -11,6 +11,7 @@
 #define PICKET_MATCH_STRING_MATCHER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,15 @@ class StringMatcher {
 
   bool Matches(std::string_view value) const;
 
+  // An RE2 expression accepting every value Matches() accepts, and possibly
+  // more: for Latin-1 text (bytes, so any input works), matched anchored at
+  // both ends with `.` matching '\n' (MatcherSet compiles it that way).
+  // Patterns become their literal pieces joined by `.*`; path globs also drop
+  // the '/' next to a `*` (a `**` may take no element). nullopt when the
+  // matcher has regex members: their UTF-8 semantics have no Latin-1
+  // rewriting that is guaranteed to accept at least as much.
+  std::optional<std::string> SupersetRegex() const;
+
  private:
   MatcherOptions options_;
   std::vector<std::string> exact_values_;
@@ -57,6 +67,8 @@ class StringMatcher {
   std::vector<Regex> regexes_;
   // Single exact member: compared directly, the most common case (`== "x"`).
   bool single_exact_ = false;
+  // One RE2 alternative per member, for SupersetRegex().
+  std::vector<std::string> superset_alternatives_;
 };
 
 }  // namespace picket::match
