@@ -275,9 +275,9 @@ std::span<const std::string> EventView::ArrayOf(secl::FieldId field, std::uint32
   switch (entry.binding.attr) {
     case Attr::kArgv:
       if (image->argv.size() <= 1) return {};
-      return std::span<const std::string>(image->argv).subspan(1);
+      return std::span<const std::string>(image->argv.strings()).subspan(1);
     case Attr::kEnvp:
-      return image->envp;
+      return image->envp.strings();
     case Attr::kEnvs: {
       Derived& derived = DerivedFor(*image, slot);
       if (!derived.env_names) derived.env_names = EnvironmentNames(image->envp);

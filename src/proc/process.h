@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "events/process_events.h"
+#include "proc/shared_string_list.h"
 
 namespace picket::proc {
 
@@ -34,12 +35,12 @@ struct Process : std::enable_shared_from_this<Process> {
 
   // The image: what the process runs.
   std::string comm;
-  events::FileInfo file;          // executable (the script for a #! exec)
-  events::FileInfo interpreter;   // #! interpreter; empty path otherwise
-  std::string filename;           // as passed to exec
-  std::vector<std::string> argv;  // argv[0] included
+  events::FileInfo file;         // executable (the script for a #! exec)
+  events::FileInfo interpreter;  // #! interpreter; empty path otherwise
+  std::string filename;          // as passed to exec
+  SharedStringList argv;         // argv[0] included; shared with fork copies
   bool args_truncated = false;
-  std::vector<std::string> envp;
+  SharedStringList envp;
   bool envs_truncated = false;
   events::Credentials credentials;
   std::string tty;

@@ -93,6 +93,31 @@ TEST(ProcessTreeTest, ForkCopiesParentImageAndExecReplacesIt) {
   EXPECT_EQ(tree.stats().orphans_created, 0u);  // init's parent pid 0 means "none"
 }
 
+// A fork copy shares its parent's argv and envp instead of copying them: one
+// allocation however many children a launcher forks.
+TEST(ProcessTreeTest, ForkCopiesShareTheParentsArguments) {
+  ProcessTree tree;
+  tree.ApplyExec(Exec(Key(1), {0, 0}, "/sbin/init", {"init"}, 1));
+  tree.ApplyFork(Fork(Key(1), Key(100), 10));
+  events::ExecEvent python = Exec(Key(100), Key(1), "/usr/bin/python3",
+                                  {"python3", "-u", "/opt/launcher/main.py", "--workers", "8"}, 11);
+  python.envp = {"PATH=/usr/bin:/bin", "HOME=/root", "LANG=C.UTF-8"};
+  ConstProcessPtr parent = tree.ApplyExec(python);
+  ConstProcessPtr first = tree.ApplyFork(Fork(Key(100), Key(200), 20));
+  ConstProcessPtr second = tree.ApplyFork(Fork(Key(100), Key(201), 21));
+  EXPECT_EQ(first->argv, python.argv);
+  EXPECT_EQ(second->envp, python.envp);
+  EXPECT_EQ(first->argv.strings().data(), parent->argv.strings().data());
+  EXPECT_EQ(second->argv.strings().data(), parent->argv.strings().data());
+  EXPECT_EQ(second->envp.strings().data(), parent->envp.strings().data());
+  // An exec gets its own list; the parent's is untouched.
+  ConstProcessPtr sleeper =
+      tree.ApplyExec(Exec(Key(200), Key(100), "/bin/sleep", {"sleep", "9"}, 22));
+  EXPECT_EQ(sleeper->argv, (std::vector<std::string>{"sleep", "9"}));
+  EXPECT_EQ(parent->argv, python.argv);
+  EXPECT_EQ(second->argv.size(), 5u);
+}
+
 TEST(ProcessTreeTest, ExitedProcessStaysFindableUntilReaped) {
   ProcessTree tree({.exit_grace_ns = 100});
   SpawnShell(tree);

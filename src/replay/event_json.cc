@@ -549,9 +549,13 @@ Result<SeedRecord> DecodeSeedImage(const Json& json) {
   d.Bytes("filename", image->filename);
   d.Object("file", [&](FieldDecoder& f) { DecodeFile(f, image->file); });
   d.Object("interpreter", [&](FieldDecoder& f) { DecodeFile(f, image->interpreter); });
-  d.BytesList("argv", image->argv);
+  std::vector<std::string> strings;
+  d.BytesList("argv", strings);
+  image->argv = std::move(strings);
   d.Bool("args_truncated", image->args_truncated);
-  d.BytesList("envp", image->envp);
+  strings.clear();
+  d.BytesList("envp", strings);
+  image->envp = std::move(strings);
   d.Bool("envs_truncated", image->envs_truncated);
   d.Object("credentials", [&](FieldDecoder& c) { DecodeCredentials(c, image->credentials); });
   d.Object("cgroup", [&](FieldDecoder& c) {
