@@ -23,7 +23,7 @@ struct AgentConfig {
   std::string agent_version = "7.73.0";  // emulated Datadog agent version (agent_version:)
 
   // Kernel collection.
-  std::uint32_t ring_size_mib = 16;
+  std::uint32_t ring_size_mib = 8;
   std::uint32_t argv_max_bytes = 4096;
   bool capture_env = false;
   std::string attach = "auto";  // auto | tp_btf | raw_tp
@@ -34,7 +34,7 @@ struct AgentConfig {
   // Process tree.
   std::uint64_t max_processes = 65'536;
   std::uint64_t max_ancestors = 100;
-  std::uint64_t exit_grace_seconds = 30;
+  std::uint64_t exit_grace_seconds = 5;
 
   // Sinks.
   bool stdout_enabled = true;
