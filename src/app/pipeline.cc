@@ -119,9 +119,11 @@ void Pipeline::Emit(const engine::Match& match, const events::Event& event,
     const proc::Process& top = ancestors.images.empty() ? image : *ancestors.images.back();
     context.gaps.ancestors_unresolved = top.parent_key.pid > 2 && top.key.pid > 2;
   }
-  context.gaps.lost_records_since_previous = lost_records_total_ - lost_records_reported_;
+  const std::uint64_t lost_records_total =
+      lost_records_source_ ? lost_records_source_() : lost_records_reported_;
+  context.gaps.lost_records_since_previous = lost_records_total - lost_records_reported_;
   context.gaps.suppressed_since_previous = match.suppressed_since_previous;
-  lost_records_reported_ = lost_records_total_;
+  lost_records_reported_ = lost_records_total;
 
   signals::Signal signal =
       signals::BuildSignal(match.rule->info, context, options_.agent, user_names_);

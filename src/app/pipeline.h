@@ -71,9 +71,12 @@ class Pipeline {
   // start fresh, as on a Datadog agent policy reload.
   void SetPolicy(std::shared_ptr<const engine::RuleSet> rules);
 
-  // The kernel's running total of lost records; the delta since the previous
-  // signal is reported on the next signal (gaps.lost_records_since_previous).
-  void NoteLostRecords(std::uint64_t total_lost) { lost_records_total_ = total_lost; }
+  // Where the kernel's running total of lost records is read: once per
+  // emitted signal, which reports the delta since the previous one
+  // (gaps.lost_records_since_previous). Reading it costs system calls, so it
+  // is not polled per batch of events. Unset: no losses are reported.
+  using LostRecordsSource = std::function<std::uint64_t()>;
+  void SetLostRecordsSource(LostRecordsSource source) { lost_records_source_ = std::move(source); }
 
   const PipelineStats& stats() const { return stats_; }
   // Event timestamp → signal handed to the sinks, for emitted signals.
@@ -94,7 +97,7 @@ class Pipeline {
   SignalObserver observer_;
   PipelineStats stats_;
   LatencyHistogram signal_latency_;
-  std::uint64_t lost_records_total_ = 0;
+  LostRecordsSource lost_records_source_;
   std::uint64_t lost_records_reported_ = 0;
   std::uint64_t last_reap_ns_ = 0;
 };

@@ -76,7 +76,10 @@ void SeedParent(Pipeline& pipeline) {
   shell->argv = {"bash"};
   shell->is_exec = true;
   shell->from_seed = true;
+  // The shell's children stay in its cgroup, as on a real host: Datadog's
+  // execution_context_cgroup rule fires only when an exec changes cgroup.
   shell->cgroup_id = 1;
+  shell->cgroup_path = "/system.slice/app.service";
   pipeline.Seed({shell});
 }
 
