@@ -39,6 +39,12 @@ const volatile __u32 argv_cap = 4096;	       /* <= PICKET_ARGS_CAP_MAX */
 const volatile __u32 env_cap = 0;	       /* 0: envp not captured */
 const volatile __u64 wakeup_threshold = 65536; /* 0: wake on every record */
 
+/* Set by user space (through the skeleton's mmapped .bss) while its consumer
+ * waits on an empty ring: the next record wakes it at once and clears the
+ * flag, so the records right behind that one stay batched. Lets an idle
+ * agent sleep without a polling timer and still see the first exec at once. */
+volatile __u32 consumer_idle = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20); /* resized by user space before load */
@@ -96,6 +102,10 @@ static __always_inline __u64 wakeup_flags(void)
 {
 	if (wakeup_threshold == 0)
 		return 0;
+	if (consumer_idle) {
+		consumer_idle = 0;
+		return BPF_RB_FORCE_WAKEUP;
+	}
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;

@@ -6,9 +6,17 @@
 // signals, suppressed, per-sink delivery) is logged every interval.
 //
 // Signals are blocked in every thread and read from a signalfd between ring
-// polls, so a reload or a stop always happens between two events.
+// drains, so a reload or a stop always happens between two events.
+//
+// Waiting: while records keep coming, the loop sleeps one poll interval
+// between drains (records batch up in the ring; no record waits longer than
+// about one interval). After a drain that found the ring empty it sleeps
+// until the kernel side wakes it on the next record, a signal arrives, or
+// kIdleWait passes, so an idle host costs a few wake-ups per second instead
+// of one per poll interval.
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -54,6 +62,8 @@ class SignalFd {
   SignalFd(const SignalFd&) = delete;
   SignalFd& operator=(const SignalFd&) = delete;
 
+  int fd() const { return fd_; }
+
   // The next pending signal number, or 0.
   int Next() {
     signalfd_siginfo info{};
@@ -66,6 +76,16 @@ class SignalFd {
   sigset_t previous_{};
   int fd_ = -1;
 };
+
+// Longest idle sleep: bounds the extra latency of a record whose producer
+// skipped the wake-up just as the loop went idle (Collector::WaitForRecord).
+constexpr std::chrono::milliseconds kIdleWait{250};
+
+// Sleeps up to `timeout`, woken early only by a pending signal on `fd`.
+void SleepUnlessSignalled(int fd, std::chrono::milliseconds timeout) {
+  pollfd signal_poll{.fd = fd, .events = POLLIN, .revents = 0};
+  (void)poll(&signal_poll, fd >= 0 ? 1 : 0, static_cast<int>(timeout.count()));
+}
 
 probe::AttachMode ParseAttach(const std::string& attach) {
   if (attach == "tp_btf") return probe::AttachMode::kTpBtf;
@@ -140,19 +160,27 @@ int Run(const RunOptions& options) {
                probe::AttachModeName((*collector)->attach_mode()), seeded,
                pipeline.engine().rules().active_rules());
 
+  probe::Collector& kernel = **collector;
+  pipeline.SetLostRecordsSource([&kernel] { return kernel.Stats().lost(); });
   auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(event); };
   const std::uint64_t start_ns = MonotonicNs();
   const std::uint64_t stats_interval_ns = config.stats_interval_seconds * 1'000'000'000ULL;
   std::uint64_t last_stats_ns = start_ns;
   std::uint64_t events_at_last_stats = 0;
   bool stop = false;
+  bool ring_was_empty = false;
   while (!stop) {
-    Result<std::size_t> polled =
-        (*collector)->Poll(std::chrono::milliseconds(config.poll_interval_ms), on_event);
-    if (!polled.has_value()) {
-      spdlog::error("ring buffer: {}", polled.error().message());
+    if (ring_was_empty) {
+      Result<bool> woken = kernel.WaitForRecord(kIdleWait, signals.fd());
+      if (!woken.has_value()) spdlog::error("ring buffer: {}", woken.error().message());
+    } else {
+      SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
     }
-    pipeline.NoteLostRecords((*collector)->Stats().lost());
+    Result<std::size_t> drained = kernel.Drain(on_event);
+    if (!drained.has_value()) {
+      spdlog::error("ring buffer: {}", drained.error().message());
+    }
+    ring_was_empty = drained.has_value() && *drained == 0;
 
     for (int signal_number = signals.Next(); signal_number != 0; signal_number = signals.Next()) {
       if (signal_number == SIGHUP) {

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -258,6 +259,37 @@ Result<std::size_t> Collector::Poll(std::chrono::milliseconds timeout,
                  "draining the BPF ring buffer failed: " + ErrnoText(drained));
   }
   return consumed_in_poll_;
+}
+
+Result<std::size_t> Collector::Drain(const EventCallback& on_event) {
+  current_callback_ = &on_event;
+  consumed_in_poll_ = 0;
+  int drained = ring_buffer__consume(skeleton_->ring);
+  current_callback_ = nullptr;
+  if (drained < 0) {
+    return Error(ErrorCode::kInternal,
+                 "draining the BPF ring buffer failed: " + ErrnoText(drained));
+  }
+  return consumed_in_poll_;
+}
+
+Result<bool> Collector::WaitForRecord(std::chrono::milliseconds timeout, int extra_fd) {
+  // The flag lives in the program's mmapped .bss; the BPF side clears it
+  // when it forces the wake-up, this side when the wait ends another way.
+  volatile std::uint32_t* idle = &skeleton_->bpf->bss->consumer_idle;
+  __atomic_store_n(idle, 1u, __ATOMIC_SEQ_CST);
+  // The ring's epoll fd is readable once a forced wake-up queued the ring
+  // (level-triggered: re-checked on every poll, so a drained ring is not).
+  pollfd fds[2] = {{.fd = ring_buffer__epoll_fd(skeleton_->ring), .events = POLLIN, .revents = 0},
+                   {.fd = extra_fd, .events = POLLIN, .revents = 0}};
+  int ready = poll(fds, extra_fd >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  const int poll_errno = errno;
+  __atomic_store_n(idle, 0u, __ATOMIC_SEQ_CST);
+  if (ready < 0 && poll_errno != EINTR) {
+    return Error(ErrorCode::kInternal,
+                 "waiting on the BPF ring buffer failed: " + ErrnoText(-poll_errno));
+  }
+  return ready > 0 && (fds[0].revents & POLLIN) != 0;
 }
 
 int Collector::HandleSample(void* ctx, void* data, std::size_t size) {

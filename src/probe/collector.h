@@ -7,7 +7,11 @@
 // Wake-ups are batched: the BPF side submits with BPF_RB_NO_WAKEUP until
 // `wakeup_threshold_bytes` are pending, then forces a wake-up; Poll() drains
 // the ring explicitly when its wait times out, so a quiet system still
-// delivers within one poll timeout.
+// delivers within one poll timeout. A consumer that wants no timer while the
+// system is idle uses Drain() + WaitForRecord() instead: after a drain that
+// found nothing, WaitForRecord() asks the BPF side to wake it on the very
+// next record (consumer_idle in the BPF program), and otherwise the caller
+// sleeps its batching interval before the next Drain().
 //
 // Thread-compatible: one thread calls Poll(); Stats() may be called from that
 // same thread (it reads per-CPU maps and the decode counters).
@@ -41,9 +45,11 @@ std::string_view AttachModeName(AttachMode mode);  // "auto", "tp_btf", "raw_tp"
 
 struct CollectorOptions {
   // BPF ring buffer size; rounded up to a power of two, at least one page.
-  // 16 MiB holds ~30k exec cycles (~520 B each): a multi-second consumer
-  // stall during an exec storm without losses.
-  std::uint32_t ring_size_bytes = 16u << 20;
+  // 8 MiB holds ~16k exec cycles (~520 B each): a consumer stall of several
+  // seconds at this machine's maximum exec rate (~2,000/s) without losses.
+  // The data pages are mapped twice in the agent (the wrap-around mapping)
+  // and resident from the start, so the ring costs twice its size in RSS.
+  std::uint32_t ring_size_bytes = 8u << 20;
   // argv bytes captured per exec (the rest is counted in args_size and
   // flagged kExecArgsTruncated). Clamped to [0, PICKET_ARGS_CAP_MAX].
   std::uint32_t argv_capture_bytes = 4096;
@@ -105,6 +111,17 @@ class Collector {
   // never delivered. Returns the number of records consumed (events +
   // malformed). The callback must not call Poll().
   Result<std::size_t> Poll(std::chrono::milliseconds timeout, const EventCallback& on_event);
+
+  // Drains everything pending without waiting (same delivery as Poll()).
+  Result<std::size_t> Drain(const EventCallback& on_event);
+
+  // For a consumer whose last Drain() found the ring empty: asks the BPF side
+  // to force a wake-up on the next record, then waits until a record is
+  // pending, `extra_fd` (if >= 0, e.g. a signalfd) is readable, or `timeout`
+  // passes. Returns true when records are pending. A record whose producer
+  // decided against a wake-up just before the request can wait until the
+  // timeout, so keep the timeout bounded (it caps that rare extra latency).
+  Result<bool> WaitForRecord(std::chrono::milliseconds timeout, int extra_fd);
 
   CollectorStats Stats() const;
 

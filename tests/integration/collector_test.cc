@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <fstream>
@@ -466,6 +467,91 @@ TEST(CollectorLossTest, ARingTooSmallForAStalledConsumerCountsItsLosses) {
   EXPECT_GE(after_drain.delivered_exec, before_drain.emitted_exec);
   EXPECT_LE(after_drain.delivered_exec, after_drain.emitted_exec);
   EXPECT_EQ(after_drain.malformed_total(), 0u);
+}
+
+// ---- wake-ups: batched while busy, immediate when idle ---------------------
+
+// A child that sleeps `delay`, then execs /bin/true.
+pid_t DelayedTrue(std::chrono::milliseconds delay) {
+  return SpawnChild([delay] {
+    usleep(static_cast<useconds_t>(delay.count() * 1000));
+    char* const argv[] = {const_cast<char*>("true"), nullptr};
+    execve("/bin/true", argv, environ);
+  });
+}
+
+void DrainAll(probe::Collector& collector, EventLog& log) {
+  const probe::Collector::EventCallback keep = [&log](events::Event&& event) {
+    log.events.push_back(std::move(event));
+  };
+  for (int i = 0; i < 100; ++i) {
+    Result<std::size_t> drained = collector.Drain(keep);
+    ASSERT_TRUE(drained.has_value()) << drained.error().message();
+    if (*drained == 0) return;
+  }
+}
+
+// Below the batching threshold no record wakes a plain Poll(): one exec is
+// delivered when the wait times out, not when it happens.
+TEST(CollectorWakeupTest, ABusyConsumerIsNotWokenBeforeTheBatchThreshold) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  auto collector = OpenCollector();
+  ASSERT_NE(collector, nullptr);
+  EventLog log;
+  DrainAll(*collector, log);
+  const auto started = std::chrono::steady_clock::now();
+  pid_t pid = DelayedTrue(std::chrono::milliseconds(100));
+  Result<std::size_t> polled =
+      collector->Poll(std::chrono::milliseconds(1500),
+                      [&log](events::Event&& event) { log.events.push_back(std::move(event)); });
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(polled.has_value()) << polled.error().message();
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+  EXPECT_GE(waited, std::chrono::milliseconds(1400));
+  EXPECT_EQ(log.ExecsOf(static_cast<std::uint32_t>(pid)).size(), 1u);
+}
+
+// After a drain that found the ring empty, WaitForRecord() sleeps without a
+// timer and the first record wakes it at once.
+TEST(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  auto collector = OpenCollector();
+  ASSERT_NE(collector, nullptr);
+  EventLog log;
+  DrainAll(*collector, log);
+  constexpr auto kTimeout = std::chrono::milliseconds(5000);
+  const auto started = std::chrono::steady_clock::now();
+  pid_t pid = DelayedTrue(std::chrono::milliseconds(200));
+  // Other processes of the host may wake it first: wait again until the
+  // child's exec is in.
+  while (log.ExecsOf(static_cast<std::uint32_t>(pid)).empty() &&
+         std::chrono::steady_clock::now() - started < 2 * kTimeout) {
+    Result<bool> woken = collector->WaitForRecord(kTimeout, -1);
+    ASSERT_TRUE(woken.has_value()) << woken.error().message();
+    DrainAll(*collector, log);
+  }
+  const auto seen_after = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+  ASSERT_EQ(log.ExecsOf(static_cast<std::uint32_t>(pid)).size(), 1u);
+  EXPECT_LT(seen_after, std::chrono::milliseconds(1500));  // not the 5 s timeout
+}
+
+// WaitForRecord() also returns when the caller's own descriptor (the agent's
+// signalfd) becomes readable, with no record pending.
+TEST(CollectorWakeupTest, AnIdleWaitEndsWhenTheExtraDescriptorIsReadable) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  auto collector = OpenCollector();
+  ASSERT_NE(collector, nullptr);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  ASSERT_EQ(write(pipe_fds[1], "x", 1), 1);
+  const auto started = std::chrono::steady_clock::now();
+  Result<bool> woken = collector->WaitForRecord(std::chrono::milliseconds(5000), pipe_fds[0]);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(woken.has_value()) << woken.error().message();
+  EXPECT_LT(waited, std::chrono::milliseconds(1000));
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
 }
 
 // ---- clear failure (issue 3 item 6) ----------------------------------------
