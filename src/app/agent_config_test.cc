@@ -10,7 +10,7 @@ TEST(AgentConfigTest, EmptyKeepsDefaults) {
   ASSERT_TRUE(config.has_value()) << config.error().message();
   EXPECT_TRUE(config->builtin_policy);
   EXPECT_EQ(config->sqlite_path, "/var/lib/picket/picket.db");
-  EXPECT_EQ(config->ring_size_mib, 16u);
+  EXPECT_EQ(config->ring_size_mib, 8u);
   EXPECT_EQ(config->agent_version, "7.73.0");
 }
 
@@ -20,7 +20,7 @@ policies:
   builtin: false
   paths: [/tmp/p1, /tmp/p2]
 collector:
-  ring_size_mib: 8
+  ring_size_mib: 32
   attach: raw_tp
 stdout:
   format: json
@@ -31,7 +31,7 @@ sqlite:
   ASSERT_TRUE(config.has_value()) << config.error().message();
   EXPECT_FALSE(config->builtin_policy);
   EXPECT_EQ(config->policy_paths, (std::vector<std::string>{"/tmp/p1", "/tmp/p2"}));
-  EXPECT_EQ(config->ring_size_mib, 8u);
+  EXPECT_EQ(config->ring_size_mib, 32u);
   EXPECT_EQ(config->attach, "raw_tp");
   EXPECT_EQ(config->stdout_format, "json");
   EXPECT_FALSE(config->sqlite_enabled);

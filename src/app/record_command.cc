@@ -42,7 +42,7 @@ void RequestStop(int /*signal*/) { g_stop_requested = 1; }
 struct RecordOptions {
   std::string output_path;      // "" or "-": stdout
   double duration_seconds = 0;  // 0: until SIGINT/SIGTERM
-  std::uint32_t ring_size_mib = 16;
+  std::uint32_t ring_size_mib = 8;
   std::uint32_t args_max_bytes = 4096;
   bool capture_env = false;
 };
