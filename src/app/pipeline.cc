@@ -76,6 +76,11 @@ void Pipeline::SetPolicy(std::shared_ptr<const engine::RuleSet> rules) {
 }
 
 void Pipeline::Process(const events::Event& event) {
+  events::Event copy = event;
+  Process(std::move(copy));
+}
+
+void Pipeline::Process(events::Event&& event) {
   ++stats_.events;
   std::visit(
       [this](const auto& e) {
@@ -86,7 +91,10 @@ void Pipeline::Process(const events::Event& event) {
       },
       event);
 
-  proc::ConstProcessPtr image = tree_.Apply(event);
+  // After this the event's own strings are gone; the view and the signal
+  // builder read process attributes from the image, event-level ones
+  // (time, exit status) from the event.
+  proc::ConstProcessPtr image = tree_.Apply(std::move(event));
   std::uint64_t now = events::TimestampNs(event);
 
   if (options_.own_pid != 0 && EventPid(event) == options_.own_pid) {

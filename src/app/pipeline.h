@@ -66,6 +66,9 @@ class Pipeline {
   void Seed(const std::vector<proc::ProcessPtr>& images);
 
   void Process(const events::Event& event);
+  // Same, but an exec's strings and lists move into the process tree instead
+  // of being copied: afterwards `event` holds only its keys, times and flags.
+  void Process(events::Event&& event);
 
   // Installs a new rule set for the next event. Variables and rate limiters
   // start fresh, as on a Datadog agent policy reload.

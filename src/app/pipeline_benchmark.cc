@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "app/embedded_policy.h"
 #include "app/pipeline.h"
@@ -105,9 +106,10 @@ void RunExecCycles(benchmark::State& state, const std::string& tool, PipelineOpt
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
   for (auto _ : state) {
     Cycle c = MakeCycle(pid, t, tool);
-    pipeline.Process(c.fork);
-    pipeline.Process(c.exec);
-    pipeline.Process(c.exit);
+    // Moved in, as the collector hands over each decoded event.
+    pipeline.Process(std::move(c.fork));
+    pipeline.Process(std::move(c.exec));
+    pipeline.Process(std::move(c.exit));
     pid = pid >= 4'000'000 ? 1000 : pid + 1;
     t += 10'000;
   }

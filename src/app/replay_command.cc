@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "app/agent_setup.h"
 #include "app/command.h"
@@ -56,7 +57,8 @@ int Replay(const ReplayOptions& options) {
                       ++signals_written;
                     });
   pipeline.Seed((*reader)->seed_images());
-  while (std::optional<events::Event> event = (*reader)->Next()) pipeline.Process(*event);
+  while (std::optional<events::Event> event = (*reader)->Next())
+    pipeline.Process(std::move(*event));
   std::fflush(stdout);
 
   const replay::ReadStats& stats = (*reader)->stats();

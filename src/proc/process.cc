@@ -1,25 +1,32 @@
 #include "proc/process.h"
 
+#include <utility>
+
 namespace picket::proc {
 
-Process ImageFromExec(const events::ExecEvent& exec) {
+namespace {
+
+// One body for both forms: `Exec` is const ExecEvent& (copies) or
+// ExecEvent&& (moves the strings; the keys, times and flags are plain values).
+template <typename Exec>
+Process BuildImage(Exec&& exec) {
   Process image;
   image.key = exec.process;
   image.parent_key = exec.parent;
   image.tid = exec.tid;
-  image.comm = exec.comm;
-  image.file = exec.file;
-  image.interpreter = exec.interpreter;
-  image.filename = exec.filename;
-  image.argv = exec.argv;
+  image.comm = std::forward<Exec>(exec).comm;
+  image.file = std::forward<Exec>(exec).file;
+  image.interpreter = std::forward<Exec>(exec).interpreter;
+  image.filename = std::forward<Exec>(exec).filename;
+  image.argv = std::forward<Exec>(exec).argv;
   image.args_truncated = exec.has_flag(events::kExecArgsTruncated);
-  image.envp = exec.envp;
+  image.envp = std::forward<Exec>(exec).envp;
   image.envs_truncated = exec.has_flag(events::kExecEnvTruncated);
-  image.credentials = exec.credentials;
-  image.tty = exec.tty;
+  image.credentials = std::forward<Exec>(exec).credentials;
+  image.tty = std::forward<Exec>(exec).tty;
   image.cgroup_id = exec.cgroup_id;
-  image.cgroup_path = exec.cgroup_path;
-  image.container_id = exec.container_id;
+  image.cgroup_path = std::forward<Exec>(exec).cgroup_path;
+  image.container_id = std::forward<Exec>(exec).container_id;
   image.namespaces = exec.namespaces;
   image.exec_flags = exec.flags;
   image.fork_time_ns = exec.process.start_time_ns;
@@ -27,5 +34,10 @@ Process ImageFromExec(const events::ExecEvent& exec) {
   image.is_exec = true;
   return image;
 }
+
+}  // namespace
+
+Process ImageFromExec(const events::ExecEvent& exec) { return BuildImage(exec); }
+Process ImageFromExec(events::ExecEvent&& exec) { return BuildImage(std::move(exec)); }
 
 }  // namespace picket::proc

@@ -191,6 +191,11 @@ ConstProcessPtr ProcessTree::ApplyFork(const events::ForkEvent& fork) {
 }
 
 ConstProcessPtr ProcessTree::ApplyExec(const events::ExecEvent& exec) {
+  events::ExecEvent copy = exec;
+  return ApplyExec(std::move(copy));
+}
+
+ConstProcessPtr ProcessTree::ApplyExec(events::ExecEvent&& exec) {
   ++stats_.execs;
   ProcessPtr lineage_parent;
   bool index_image = true;
@@ -215,7 +220,7 @@ ConstProcessPtr ProcessTree::ApplyExec(const events::ExecEvent& exec) {
     lineage_parent = ResolveOrOrphan(exec.parent);
   }
 
-  auto image = std::make_shared<Process>(ImageFromExec(exec));
+  auto image = std::make_shared<Process>(ImageFromExec(std::move(exec)));
   if (pre_exec != nullptr) image->fork_time_ns = pre_exec->image->fork_time_ns;
   Link(*image, std::move(lineage_parent));
   if (index_image) Index(image, /*start_time_is_approximate=*/false);
@@ -248,6 +253,11 @@ ConstProcessPtr ProcessTree::Apply(const events::Event& event) {
     ConstProcessPtr operator()(const events::ExitEvent& e) const { return tree.ApplyExit(e); }
   };
   return std::visit(Visitor{*this}, event);
+}
+
+ConstProcessPtr ProcessTree::Apply(events::Event&& event) {
+  if (auto* exec = std::get_if<events::ExecEvent>(&event)) return ApplyExec(std::move(*exec));
+  return Apply(static_cast<const events::Event&>(event));
 }
 
 std::size_t ProcessTree::Seed(const std::vector<ProcessPtr>& images) {

@@ -117,11 +117,15 @@ class ProcessTree {
   // reuse (the old process's exit was missed).
   ConstProcessPtr ApplyFork(const events::ForkEvent& fork);
   ConstProcessPtr ApplyExec(const events::ExecEvent& exec);
+  // Moves the exec's strings and lists into the new image (the event keeps
+  // its keys, times and flags).
+  ConstProcessPtr ApplyExec(events::ExecEvent&& exec);
   // Marks the image exited, and the process's earlier images in its lineage
   // (fork copy, pre-exec images: same key). It stays findable until Reap() passes
   // exit time + exit_grace_ns, so exit rules and late events still see it.
   ConstProcessPtr ApplyExit(const events::ExitEvent& exit);
   ConstProcessPtr Apply(const events::Event& event);
+  ConstProcessPtr Apply(events::Event&& event);  // an exec's strings move into the tree
 
   // Adds images read from /proc. `images` must list parents before children
   // and already be linked through lineage_parent (ReadProcfs does both). A
