@@ -100,7 +100,8 @@ class Parser {
           {"failure_log_interval_seconds", Scalar(c.sink_failure_log_interval_seconds)}}},
         {"agent",
          {{"stats_interval_seconds", Scalar(c.stats_interval_seconds)},
-          {"hostname", Scalar(c.hostname)}}},
+          {"hostname", Scalar(c.hostname)},
+          {"priority_boost", Scalar(c.priority_boost)}}},
         {"response",
          {{"enforcement", Scalar(c.enforcement)},
           {"kill_excluded_paths", StringList(c.kill_excluded_paths)}}},
@@ -140,6 +141,9 @@ class Parser {
     }
     if (c.poll_interval_ms == 0 || c.poll_interval_ms > 1000) {
       problems_.push_back(fmt::format("{}: collector.poll_interval_ms must be 1..1000", origin_));
+    }
+    if (c.priority_boost > 19) {
+      problems_.push_back(fmt::format("{}: agent.priority_boost must be 0..19", origin_));
     }
     if (c.max_processes < 64) {
       problems_.push_back(fmt::format("{}: process_tree.max_processes must be >= 64", origin_));

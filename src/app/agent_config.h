@@ -57,7 +57,12 @@ struct AgentConfig {
 
   // Operations.
   std::uint64_t stats_interval_seconds = 10;
-  std::string hostname;      // "" = gethostname()
+  std::string hostname;  // "" = gethostname()
+  // The event thread runs this many nice levels above normal (auditd's
+  // priority_boost, default 4, for the same reason): on a saturated host it
+  // is scheduled promptly after each poll interval, which keeps the
+  // exec → signal latency bounded. 0 leaves the priority alone.
+  std::uint64_t priority_boost = 4;
   bool enforcement = false;  // allow `kill` actions
 
   // Response safeguards for `kill`: never the agent, pid 1, or these paths.

@@ -12,6 +12,16 @@ TEST(AgentConfigTest, EmptyKeepsDefaults) {
   EXPECT_EQ(config->sqlite_path, "/var/lib/picket/picket.db");
   EXPECT_EQ(config->ring_size_mib, 8u);
   EXPECT_EQ(config->agent_version, "7.73.0");
+  EXPECT_EQ(config->priority_boost, 4u);
+}
+
+TEST(AgentConfigTest, PriorityBoostIsANiceLevelCount) {
+  Result<AgentConfig> none = ParseAgentConfig("agent:\n  priority_boost: 0\n", "c.yaml");
+  ASSERT_TRUE(none.has_value()) << none.error().message();
+  EXPECT_EQ(none->priority_boost, 0u);
+  Result<AgentConfig> too_much = ParseAgentConfig("agent:\n  priority_boost: 20\n", "c.yaml");
+  ASSERT_FALSE(too_much.has_value());
+  EXPECT_EQ(too_much.error().message(), "c.yaml: agent.priority_boost must be 0..19");
 }
 
 TEST(AgentConfigTest, OverridesValues) {

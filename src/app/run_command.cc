@@ -13,17 +13,22 @@
 // about one interval). After a drain that found the ring empty it sleeps
 // until the kernel side wakes it on the next record, a signal arrives, or
 // kIdleWait passes, so an idle host costs a few wake-ups per second instead
-// of one per poll interval.
+// of one per poll interval. Woken by a record, it still sleeps one interval
+// before draining: the records behind the first one join its batch, so a
+// steady trickle costs one wake-up per interval, as a busy host does.
 
 #include <fmt/format.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -82,9 +87,12 @@ class SignalFd {
 constexpr std::chrono::milliseconds kIdleWait{250};
 
 // Sleeps up to `timeout`, woken early only by a pending signal on `fd`.
-void SleepUnlessSignalled(int fd, std::chrono::milliseconds timeout) {
+// True when a signal may be pending (so the caller reads the signalfd only
+// then: every system call counts at one wake-up per poll interval).
+bool SleepUnlessSignalled(int fd, std::chrono::milliseconds timeout) {
   pollfd signal_poll{.fd = fd, .events = POLLIN, .revents = 0};
-  (void)poll(&signal_poll, fd >= 0 ? 1 : 0, static_cast<int>(timeout.count()));
+  const int ready = poll(&signal_poll, fd >= 0 ? 1 : 0, static_cast<int>(timeout.count()));
+  return ready != 0;  // readable, or interrupted / failed: look anyway
 }
 
 probe::AttachMode ParseAttach(const std::string& attach) {
@@ -156,13 +164,19 @@ int Run(const RunOptions& options) {
   } else {
     spdlog::warn("seeding the process tree from /proc: {}", seed.error().message());
   }
+  // Only this thread: the sink threads started above keep normal priority.
+  if (config.priority_boost > 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()),
+                                               -static_cast<int>(config.priority_boost)) != 0) {
+    spdlog::warn("agent.priority_boost: the event thread keeps normal priority: {}",
+                 std::strerror(errno));
+  }
   spdlog::info("ready: collector attached ({}), {} processes seeded from /proc, {} rules active",
                probe::AttachModeName((*collector)->attach_mode()), seeded,
                pipeline.engine().rules().active_rules());
 
   probe::Collector& kernel = **collector;
   pipeline.SetLostRecordsSource([&kernel] { return kernel.Stats().lost(); });
-  auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(event); };
+  auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(std::move(event)); };
   const std::uint64_t start_ns = MonotonicNs();
   const std::uint64_t stats_interval_ns = config.stats_interval_seconds * 1'000'000'000ULL;
   std::uint64_t last_stats_ns = start_ns;
@@ -170,11 +184,17 @@ int Run(const RunOptions& options) {
   bool stop = false;
   bool ring_was_empty = false;
   while (!stop) {
+    bool signal_pending = true;
     if (ring_was_empty) {
       Result<bool> woken = kernel.WaitForRecord(kIdleWait, signals.fd());
       if (!woken.has_value()) spdlog::error("ring buffer: {}", woken.error().message());
+      if (woken.has_value() && *woken) {
+        signal_pending =
+            SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
+      }
     } else {
-      SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
+      signal_pending =
+          SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
     }
     Result<std::size_t> drained = kernel.Drain(on_event);
     if (!drained.has_value()) {
@@ -182,7 +202,8 @@ int Run(const RunOptions& options) {
     }
     ring_was_empty = drained.has_value() && *drained == 0;
 
-    for (int signal_number = signals.Next(); signal_number != 0; signal_number = signals.Next()) {
+    for (int signal_number = signal_pending ? signals.Next() : 0; signal_number != 0;
+         signal_number = signals.Next()) {
       if (signal_number == SIGHUP) {
         spdlog::info("SIGHUP: reloading policies");
         Result<std::shared_ptr<const policy::CompiledPolicy>> reloaded =
