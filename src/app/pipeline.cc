@@ -97,12 +97,14 @@ void Pipeline::Process(events::Event&& event) {
   proc::ConstProcessPtr image = tree_.Apply(std::move(event));
   std::uint64_t now = events::TimestampNs(event);
 
+  const std::string_view event_type = events::EventTypeName(event);
   if (options_.own_pid != 0 && EventPid(event) == options_.own_pid) {
     ++stats_.own_events_skipped;
-  } else {
+  } else if (engine_.rules().Bucket(event_type) != nullptr) {
+    // Only when some rule handles the type: no policy has fork rules, and
+    // binding walks the event's whole ancestry.
     view_.Bind(event, image.get(), static_cast<std::int64_t>(now));
-    std::vector<engine::Match> matches =
-        engine_.Evaluate(events::EventTypeName(event), view_, image.get(), now);
+    std::vector<engine::Match> matches = engine_.Evaluate(event_type, view_, image.get(), now);
     for (const engine::Match& match : matches) Emit(match, event, *image);
     view_.Reset();
   }

@@ -41,53 +41,58 @@ void RunCurlFromTmpScript(Pipeline& pipeline, std::uint32_t pid, std::uint64_t t
   pipeline.Process(events::ExitEvent{.timestamp_ns = ns + 2000, .process = child});
 }
 
-TEST(PipelineTest, SignalsReportRecordsLostSinceThePreviousSignal) {
-  std::vector<signals::Signal> signals;
-  Pipeline pipeline({}, ShippedPolicy(), nullptr,
-                    [&signals](const signals::Signal& s) { signals.push_back(s); });
-  auto script = std::make_shared<proc::Process>();
-  script->key = {.pid = 10, .start_time_ns = 5};
-  script->comm = "dropper.sh";
-  script->file.path = "/tmp/dropper.sh";
-  script->interpreter.path = "/usr/bin/dash";
-  script->argv = {"/bin/sh", "/tmp/dropper.sh"};
-  script->is_exec = true;
-  pipeline.Seed({script});
+// A pipeline with the shipped policy, the /tmp script of RunCurlFromTmpScript
+// seeded, and every signal collected.
+class PipelineTest : public ::testing::Test {
+ protected:
+  PipelineTest()
+      : pipeline_({}, ShippedPolicy(), nullptr,
+                  [this](const signals::Signal& s) { signals_.push_back(s); }) {
+    auto script = std::make_shared<proc::Process>();
+    script->key = {.pid = 10, .start_time_ns = 5};
+    script->comm = "dropper.sh";
+    script->file.path = "/tmp/dropper.sh";
+    script->interpreter.path = "/usr/bin/dash";
+    script->argv = {"/bin/sh", "/tmp/dropper.sh"};
+    script->is_exec = true;
+    pipeline_.Seed({script});
+  }
 
+  std::uint64_t LostGap(std::size_t signal) const {
+    return signals_.at(signal).document["gaps"]["lost_records_since_previous"];
+  }
+
+  std::vector<signals::Signal> signals_;
+  Pipeline pipeline_;
+};
+
+TEST_F(PipelineTest, SignalsReportRecordsLostSinceThePreviousSignal) {
   std::uint64_t kernel_lost = 0;
   std::size_t reads = 0;
-  pipeline.SetLostRecordsSource([&] {
+  pipeline_.SetLostRecordsSource([&] {
     ++reads;
     return kernel_lost;
   });
   kernel_lost = 7;  // lost before the first signal
-  RunCurlFromTmpScript(pipeline, 100, 0);
+  RunCurlFromTmpScript(pipeline_, 100, 0);
   kernel_lost = 7;  // nothing lost in between
-  RunCurlFromTmpScript(pipeline, 101, 60);
+  RunCurlFromTmpScript(pipeline_, 101, 60);
   kernel_lost = 12;
-  RunCurlFromTmpScript(pipeline, 102, 120);
+  RunCurlFromTmpScript(pipeline_, 102, 120);
 
-  ASSERT_EQ(signals.size(), 3u);
-  for (const signals::Signal& s : signals) EXPECT_EQ(s.rule_id, "net_util");
-  EXPECT_EQ(signals[0].document["gaps"]["lost_records_since_previous"], 7);
-  EXPECT_EQ(signals[1].document["gaps"]["lost_records_since_previous"], 0);
-  EXPECT_EQ(signals[2].document["gaps"]["lost_records_since_previous"], 5);
+  ASSERT_EQ(signals_.size(), 3u);
+  for (const signals::Signal& s : signals_) EXPECT_EQ(s.rule_id, "net_util");
+  EXPECT_EQ(LostGap(0), 7u);
+  EXPECT_EQ(LostGap(1), 0u);
+  EXPECT_EQ(LostGap(2), 5u);
   // Read once per signal, not per event: the read costs system calls.
   EXPECT_EQ(reads, 3u);
 }
 
-TEST(PipelineTest, WithoutALostRecordsSourceNoLossesAreReported) {
-  std::vector<signals::Signal> signals;
-  Pipeline pipeline({}, ShippedPolicy(), nullptr,
-                    [&signals](const signals::Signal& s) { signals.push_back(s); });
-  auto script = std::make_shared<proc::Process>();
-  script->key = {.pid = 10, .start_time_ns = 5};
-  script->file.path = "/tmp/dropper.sh";
-  script->is_exec = true;
-  pipeline.Seed({script});
-  RunCurlFromTmpScript(pipeline, 100, 0);
-  ASSERT_EQ(signals.size(), 1u);
-  EXPECT_EQ(signals[0].document["gaps"]["lost_records_since_previous"], 0);
+TEST_F(PipelineTest, WithoutALostRecordsSourceNoLossesAreReported) {
+  RunCurlFromTmpScript(pipeline_, 100, 0);
+  ASSERT_EQ(signals_.size(), 1u);
+  EXPECT_EQ(LostGap(0), 0u);
 }
 
 }  // namespace

@@ -72,9 +72,8 @@ class Engine {
   std::vector<Match> Evaluate(std::string_view event_type, fields::EventView& view,
                               const proc::Process* image, std::uint64_t now_ns);
 
-  // Drops the process-scoped variable instances of an image that has left
-  // the process tree (nothing else frees them: the store cannot tell when an
-  // image, which children may still read through lineage, is gone).
+  // Drops the process-scoped variable instances of an image now, without
+  // waiting for the store's sweep of freed images (VariableStore::Bind).
   void ForgetProcess(const ImageKey& image) { variables_->ForgetProcess(image); }
   std::size_t variable_instances() const { return variables_->instance_count(); }
   // Non-private variables of `scope` visible to the event last evaluated

@@ -491,19 +491,28 @@ void DrainAll(probe::Collector& collector, EventLog& log) {
   }
 }
 
+// A collector whose ring has just been drained.
+class CollectorWakeupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+    collector = OpenCollector();
+    ASSERT_NE(collector, nullptr);
+    DrainAll(*collector, log);
+  }
+
+  std::unique_ptr<probe::Collector> collector;
+  EventLog log;
+};
+
 // Below the batching threshold no record wakes a plain Poll(): one exec is
 // delivered when the wait times out, not when it happens.
-TEST(CollectorWakeupTest, ABusyConsumerIsNotWokenBeforeTheBatchThreshold) {
-  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
-  auto collector = OpenCollector();
-  ASSERT_NE(collector, nullptr);
-  EventLog log;
-  DrainAll(*collector, log);
+TEST_F(CollectorWakeupTest, ABusyConsumerIsNotWokenBeforeTheBatchThreshold) {
   const auto started = std::chrono::steady_clock::now();
   pid_t pid = DelayedTrue(std::chrono::milliseconds(100));
   Result<std::size_t> polled =
       collector->Poll(std::chrono::milliseconds(1500),
-                      [&log](events::Event&& event) { log.events.push_back(std::move(event)); });
+                      [this](events::Event&& event) { log.events.push_back(std::move(event)); });
   const auto waited = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(polled.has_value()) << polled.error().message();
   ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
@@ -513,12 +522,7 @@ TEST(CollectorWakeupTest, ABusyConsumerIsNotWokenBeforeTheBatchThreshold) {
 
 // After a drain that found the ring empty, WaitForRecord() sleeps without a
 // timer and the first record wakes it at once.
-TEST(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
-  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
-  auto collector = OpenCollector();
-  ASSERT_NE(collector, nullptr);
-  EventLog log;
-  DrainAll(*collector, log);
+TEST_F(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
   constexpr auto kTimeout = std::chrono::milliseconds(5000);
   const auto started = std::chrono::steady_clock::now();
   pid_t pid = DelayedTrue(std::chrono::milliseconds(200));
@@ -538,10 +542,7 @@ TEST(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
 
 // WaitForRecord() also returns when the caller's own descriptor (the agent's
 // signalfd) becomes readable, with no record pending.
-TEST(CollectorWakeupTest, AnIdleWaitEndsWhenTheExtraDescriptorIsReadable) {
-  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
-  auto collector = OpenCollector();
-  ASSERT_NE(collector, nullptr);
+TEST_F(CollectorWakeupTest, AnIdleWaitEndsWhenTheExtraDescriptorIsReadable) {
   int pipe_fds[2];
   ASSERT_EQ(pipe(pipe_fds), 0);
   ASSERT_EQ(write(pipe_fds[1], "x", 1), 1);
