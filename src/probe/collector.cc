@@ -247,18 +247,16 @@ Result<std::size_t> Collector::Poll(std::chrono::milliseconds timeout,
   current_callback_ = &on_event;
   consumed_in_poll_ = 0;
   int polled = ring_buffer__poll(skeleton_->ring, static_cast<int>(timeout.count()));
-  // With batched wake-ups the wait ends on timeout while records below the
-  // threshold are pending; poll() does not read them then, so drain here.
-  int drained = polled < 0 ? 0 : ring_buffer__consume(skeleton_->ring);
   current_callback_ = nullptr;
   if (polled < 0 && polled != -EINTR) {
     return Error(ErrorCode::kInternal, "polling the BPF ring buffer failed: " + ErrnoText(polled));
   }
-  if (drained < 0) {
-    return Error(ErrorCode::kInternal,
-                 "draining the BPF ring buffer failed: " + ErrnoText(drained));
-  }
-  return consumed_in_poll_;
+  const std::size_t woken_with = consumed_in_poll_;
+  // With batched wake-ups the wait ends on timeout while records below the
+  // threshold are pending; poll() does not read them then, so drain here.
+  Result<std::size_t> drained = Drain(on_event);
+  if (!drained.has_value()) return drained;
+  return woken_with + *drained;
 }
 
 Result<std::size_t> Collector::Drain(const EventCallback& on_event) {
