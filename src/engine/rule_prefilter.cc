@@ -28,8 +28,19 @@ std::size_t PatternAtoms(const std::vector<GuardAtom>& atoms) {
       atoms.begin(), atoms.end(), [](const GuardAtom& a) { return !a.literals->exact_only; }));
 }
 
-// Lower is better: fewer matcher calls per event, then fewer atoms.
+// A guard that holds for the empty string: on most events the field is
+// empty (`process.container.id == ""` on a host), so it rules nothing out.
+bool AcceptsEmpty(const std::vector<GuardAtom>& atoms) {
+  return std::any_of(atoms.begin(), atoms.end(),
+                     [](const GuardAtom& a) { return a.matcher->Matches(""); });
+}
+
+// Lower is better: a guard that can rule events out, then fewer matcher
+// calls per event, then fewer atoms.
 bool Cheaper(const std::vector<GuardAtom>& a, const std::vector<GuardAtom>& b) {
+  const bool ea = AcceptsEmpty(a);
+  const bool eb = AcceptsEmpty(b);
+  if (ea != eb) return !ea;
   const std::size_t pa = PatternAtoms(a);
   const std::size_t pb = PatternAtoms(b);
   return pa != pb ? pa < pb : a.size() < b.size();

@@ -53,8 +53,10 @@ struct GuardAtom {
 
 // A disjunction of atoms with: program true ⇒ some atom true. Empty optional
 // when no such condition can be read off the program (the rule must then
-// always be evaluated). Among the conjuncts of an `&&` the guard with the
-// fewest non-indexable (pattern) atoms wins.
+// always be evaluated). Among the conjuncts of an `&&` the guard that wins
+// is one the empty string fails (`process.container.id == ""` holds for
+// every host process and would rule nothing out), then the one with the
+// fewest non-indexable (pattern) atoms, then the fewest atoms.
 // `per_rule_fields` are fields whose value depends on the rule being
 // evaluated rather than the event (event.rule.tags); no atom tests them.
 std::optional<std::vector<GuardAtom>> DeriveGuard(

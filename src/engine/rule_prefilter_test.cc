@@ -24,8 +24,8 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Guard shapes: which expressions yield a necessary condition, on which
-// fields, and whether it is indexable (exact literals only).
+// Guard shapes: which expressions yield necessary conditions, on which
+// fields, and whether each is indexable (exact literals only).
 TEST(DeriveGuardTest, ShapesOfRuleExpressions) {
   struct Case {
     std::string expression;
@@ -52,6 +52,10 @@ TEST(DeriveGuardTest, ShapesOfRuleExpressions) {
       // Its value is the evaluated rule's tags, not the event's.
       {R"(exec.comm != "" && event.rule.tags in ["tactic:x"])", ""},
       {R"(event.rule.tags in ["tactic:x"] && exec.comm == "y")", "exec.comm:exact"},
+      // A guard the empty value passes rules out little: a pattern one wins.
+      {R"(exec.comm in ["curl", ~"nc*"] && process.container.id == "")", "exec.comm:pattern"},
+      {R"(process.container.id in ["", "x"] && exec.file.name == "nc")", "exec.file.name:exact"},
+      {R"(process.container.id == "" && exec.uid == 0)", "process.container.id:exact"},
   };
   secl::Environment environment;
   const secl::FieldId rule_tags = fields::FieldCatalogue::Default().Find("event.rule.tags")->id;
@@ -321,6 +325,39 @@ TEST_F(PrefilterEquivalenceTest, BothDefaultPoliciesSameMatchesOnVariedEvents) {
   EXPECT_TRUE(rules_matched.contains("net_util"));
   RecordProperty("rules_matched", static_cast<int>(rules_matched.size()));
   RecordProperty("events_with_matches", static_cast<int>(events_with_matches));
+}
+
+// A host process that is no network tool: both network-utility rules (each
+// `comm in [tools] && ... && process.container.id == ""`) are ruled out by
+// their comm guard; the container guard would let every host exec through.
+TEST_F(PrefilterEquivalenceTest, NetworkUtilityRulesSkippedForOtherTools) {
+  std::shared_ptr<const RuleSet> rules = BothPolicies();
+  const std::vector<std::size_t>* bucket = rules->Bucket("exec");
+  ASSERT_NE(bucket, nullptr);
+  const RulePrefilter* prefilter = rules->Prefilter("exec");
+  ASSERT_NE(prefilter, nullptr);
+  auto candidates_for = [&](const std::string& path) {
+    Scenario s = Make({.parent_path = "/usr/bin/bash",
+                       .parent_comm = "bash",
+                       .path = path,
+                       .comm = BaseName(path)},
+                      100, kT0);
+    std::vector<std::uint8_t> candidates;
+    view_.Bind(s.event, s.image.get(), static_cast<std::int64_t>(kT0));
+    prefilter->Select(view_, candidates);
+    view_.Reset();
+    std::set<std::string> ids;
+    for (std::size_t position = 0; position < bucket->size(); ++position) {
+      if (candidates[position] != 0) ids.insert(rules->rules[(*bucket)[position]].compiled->id);
+    }
+    return ids;
+  };
+  const std::set<std::string> for_true = candidates_for("/usr/bin/true");
+  EXPECT_FALSE(for_true.contains("net_util"));
+  EXPECT_FALSE(for_true.contains("net_util_v2"));
+  const std::set<std::string> for_curl = candidates_for("/usr/bin/curl");
+  EXPECT_TRUE(for_curl.contains("net_util"));
+  EXPECT_TRUE(for_curl.contains("net_util_v2"));
 }
 
 // event.rule.tags reads the tags of the rule being evaluated: with the
