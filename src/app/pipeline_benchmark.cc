@@ -1,11 +1,20 @@
 // The agent's per-event user-space cost, with both default policies loaded
 // (picket's shipped policy and Datadog's default.policy): a whole
 // fork → exec → exit cycle through Pipeline::Process (tree apply, event view,
-// every exec rule, actions), and building + encoding one signal.
+// every exec rule, actions), and building + encoding one signal. The cycles'
+// parent sits as deep as bench/exec_storm's workers do on a host (init →
+// cron → cron → sh → bash script → exec_storm → worker), so rules that walk
+// the ancestors walk as far as they do in `picket run` under the storm.
+//
+// BM_ExecBatchAfterPollInterval measures what the running agent pays and a
+// hot loop does not: a batch of cycles handled after the thread slept one
+// poll interval, as `picket run` drains the ring.
 //
 //   build/release/src/app/app_pipeline_benchmark
 
 #include <benchmark/benchmark.h>
+#include <poll.h>
+#include <time.h>
 
 #include <algorithm>
 #include <fstream>
@@ -40,7 +49,9 @@ std::shared_ptr<const engine::RuleSet> BothPolicies() {
   return engine::BuildRuleSet(compiled, fields::FieldCatalogue::Default());
 }
 
-// One fork + exec + exit of a child of `parent`, with realistic sizes.
+constexpr events::ProcessKey kWorker{.pid = 106, .start_time_ns = 70};
+
+// One fork + exec + exit of a child of the storm worker, with realistic sizes.
 struct Cycle {
   events::ForkEvent fork;
   events::ExecEvent exec;
@@ -49,12 +60,11 @@ struct Cycle {
 
 Cycle MakeCycle(std::uint32_t pid, std::uint64_t t, const std::string& tool) {
   Cycle c;
-  events::ProcessKey parent{.pid = 100, .start_time_ns = 1};
   events::ProcessKey child{.pid = pid, .start_time_ns = t};
-  c.fork = {.timestamp_ns = t, .child = child, .parent = parent, .parent_tid = 100};
+  c.fork = {.timestamp_ns = t, .child = child, .parent = kWorker, .parent_tid = kWorker.pid};
   c.exec.timestamp_ns = t + 1000;
   c.exec.process = child;
-  c.exec.parent = parent;
+  c.exec.parent = kWorker;
   c.exec.tid = pid;
   c.exec.comm = tool;
   c.exec.filename = "/usr/bin/" + tool;
@@ -69,19 +79,53 @@ Cycle MakeCycle(std::uint32_t pid, std::uint64_t t, const std::string& tool) {
   return c;
 }
 
-void SeedParent(Pipeline& pipeline) {
-  auto shell = std::make_shared<proc::Process>();
-  shell->key = {.pid = 100, .start_time_ns = 1};
-  shell->comm = "bash";
-  shell->file.path = "/usr/bin/bash";
-  shell->argv = {"bash"};
-  shell->is_exec = true;
-  shell->from_seed = true;
-  // The shell's children stay in its cgroup, as on a real host: Datadog's
-  // execution_context_cgroup rule fires only when an exec changes cgroup.
-  shell->cgroup_id = 1;
-  shell->cgroup_path = "/system.slice/app.service";
-  pipeline.Seed({shell});
+// The worker's ancestry, as /proc seeding leaves it: parents first, linked.
+void SeedAncestry(Pipeline& pipeline) {
+  struct Spec {
+    const char* comm;
+    const char* path;
+    std::vector<std::string> argv;
+    bool is_exec;
+  };
+  const Spec chain[] = {
+      {"systemd", "/usr/lib/systemd/systemd", {"/sbin/init"}, true},
+      {"cron", "/usr/sbin/cron", {"/usr/sbin/cron", "-f"}, true},
+      {"cron", "/usr/sbin/cron", {}, false},
+      {"sh", "/usr/bin/dash", {"/bin/sh", "-c", "/opt/bench/load.sh"}, true},
+      {"bash", "/usr/bin/bash", {"bash", "./load.sh", "--rate", "1600"}, true},
+      {"exec_storm",
+       "/opt/bench/exec_storm",
+       {"/opt/bench/exec_storm", "--workers", "2", "--rate", "1600"},
+       true},
+      {"exec_storm", "/opt/bench/exec_storm", {}, false},  // the worker: a fork
+  };
+  std::vector<proc::ProcessPtr> images;
+  std::uint32_t pid = 100;
+  for (const Spec& spec : chain) {
+    auto image = std::make_shared<proc::Process>();
+    image->key = {.pid = pid, .start_time_ns = 10ULL * (pid - 99)};
+    if (!images.empty()) {
+      image->parent_key = images.back()->key;
+      image->lineage_parent = images.back();
+    }
+    image->comm = spec.comm;
+    image->file.path = spec.path;
+    if (spec.is_exec) {
+      image->argv = spec.argv;
+    } else {
+      image->argv = images.back()->argv;
+    }
+    image->is_exec = spec.is_exec;
+    image->is_thread = !spec.is_exec;
+    image->from_seed = true;
+    // Children stay in their parent's cgroup, as on a real host: Datadog's
+    // execution_context_cgroup rule fires only when an exec changes cgroup.
+    image->cgroup_id = 1;
+    image->cgroup_path = "/system.slice/app.service";
+    images.push_back(std::move(image));
+    ++pid;
+  }
+  pipeline.Seed(images);
 }
 
 // Rules evaluated and ruled out by the prefilter, per cycle (one exec each).
@@ -101,7 +145,7 @@ void RunExecCycles(benchmark::State& state, const std::string& tool, PipelineOpt
   std::uint64_t emitted = 0;
   Pipeline pipeline(std::move(options), BothPolicies(), nullptr,
                     [&emitted](const signals::Signal&) { ++emitted; });
-  SeedParent(pipeline);
+  SeedAncestry(pipeline);
   std::uint32_t pid = 1000;
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
   for (auto _ : state) {
@@ -118,7 +162,7 @@ void RunExecCycles(benchmark::State& state, const std::string& tool, PipelineOpt
   ReportEngineCounters(state, pipeline);
 }
 
-// A clean host workload: /usr/bin/true run by a shell. No rule matches.
+// A clean host workload: /usr/bin/true run by the storm. No rule matches.
 void BM_ExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "true", {}); }
 BENCHMARK(BM_ExecCycleBothPolicies);
 
@@ -135,6 +179,60 @@ BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilter);
 // variables and may match (rate-limited); picket's net_util walks ancestors.
 void BM_NetToolExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "curl", {}); }
 BENCHMARK(BM_NetToolExecCycleBothPolicies);
+
+std::uint64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+// A batch of state.range(0) /usr/bin/true cycles after the thread spent a
+// poll interval (10 ms) asleep — `sleep` — or spinning on the clock: only the
+// batch's thread CPU time is counted. Against BM_ExecCycleBothPolicies (the
+// same cycle, hot) this is what caches and TLBs emptied in between cost; the
+// spinning variant shows whether that needs the thread to sleep.
+void RunBatchesAfterInterval(benchmark::State& state, bool sleep) {
+  Pipeline pipeline({}, BothPolicies(), nullptr);
+  SeedAncestry(pipeline);
+  const auto batch = static_cast<std::uint32_t>(state.range(0));
+  std::uint32_t pid = 1000;
+  std::uint64_t t = 1'700'000'000'000'000'000ULL;
+  std::uint64_t batch_cpu_ns = 0;
+  for (auto _ : state) {
+    if (sleep) {
+      poll(nullptr, 0, 10);
+    } else {
+      for (const std::uint64_t until = ThreadCpuNs() + 10'000'000; ThreadCpuNs() < until;) {
+      }
+    }
+    std::vector<Cycle> cycles;
+    for (std::uint32_t i = 0; i < batch; ++i) cycles.push_back(MakeCycle(pid + i, t + i, "true"));
+    const std::uint64_t start = ThreadCpuNs();
+    for (Cycle& c : cycles) {
+      pipeline.Process(std::move(c.fork));
+      pipeline.Process(std::move(c.exec));
+      pipeline.Process(std::move(c.exit));
+    }
+    const std::uint64_t elapsed = ThreadCpuNs() - start;
+    state.SetIterationTime(static_cast<double>(elapsed) / 1e9);
+    batch_cpu_ns += elapsed;
+    pid += batch;
+    t += 10'000'000;  // event time follows the interval: exits get reaped
+  }
+  state.counters["us_per_exec"] =
+      static_cast<double>(batch_cpu_ns) / 1e3 / static_cast<double>(state.iterations() * batch);
+}
+
+void BM_ExecBatchAfterPollInterval(benchmark::State& state) {
+  RunBatchesAfterInterval(state, /*sleep=*/true);
+}
+BENCHMARK(BM_ExecBatchAfterPollInterval)->UseManualTime()->Iterations(300)->Arg(1)->Arg(16);
+
+void BM_ExecBatchAfterBusyInterval(benchmark::State& state) {
+  RunBatchesAfterInterval(state, /*sleep=*/false);
+}
+BENCHMARK(BM_ExecBatchAfterBusyInterval)->UseManualTime()->Iterations(100)->Arg(1)->Arg(16);
 
 void BM_BuildAndEncodeSignal(benchmark::State& state) {
   auto script = std::make_shared<proc::Process>();
