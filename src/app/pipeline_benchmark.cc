@@ -175,6 +175,15 @@ void BM_ExecCycleBothPoliciesNoPrefilter(benchmark::State& state) {
 }
 BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilter);
 
+// The same without the prefilter's memo of pattern verdicts: what
+// remembering the executable's repeated values saves.
+void BM_ExecCycleBothPoliciesNoPrefilterMemo(benchmark::State& state) {
+  PipelineOptions options;
+  options.engine.prefilter_memo = false;
+  RunExecCycles(state, "true", options);
+}
+BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilterMemo);
+
 // A network tool from a clean parent: Datadog's net_util_v2 evaluates its
 // variables and may match (rate-limited); picket's net_util walks ancestors.
 void BM_NetToolExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "curl", {}); }

@@ -57,6 +57,7 @@ Engine::Engine(EngineOptions options, std::shared_ptr<const RuleSet> rules)
 
 void Engine::SetRules(std::shared_ptr<const RuleSet> rules) {
   rules_ = std::move(rules);
+  prefilter_memos_.clear();
   variables_ = MakeStore(*rules_);
   limiter_ = RateLimiter(options_.rate_limiter_buckets);
 }
@@ -80,7 +81,8 @@ std::vector<Match> Engine::Evaluate(std::string_view event_type, fields::EventVi
   const RulePrefilter* prefilter = options_.prefilter ? rules_->Prefilter(event_type) : nullptr;
   if (prefilter != nullptr) {
     view.set_rule_tags({});
-    prefilter->Select(view, candidates_);
+    RulePrefilter::Memo* memo = options_.prefilter_memo ? &prefilter_memos_[prefilter] : nullptr;
+    prefilter->Select(view, candidates_, memo);
   }
   for (std::size_t position = 0; position < bucket->size(); ++position) {
     if (prefilter != nullptr && candidates_[position] == 0) {

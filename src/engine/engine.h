@@ -17,11 +17,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/file_hasher.h"
 #include "engine/process_killer.h"
 #include "engine/rate_limiter.h"
+#include "engine/rule_prefilter.h"
 #include "engine/rule_set.h"
 #include "engine/variable_store.h"
 #include "fields/event_view.h"
@@ -36,6 +38,9 @@ struct EngineOptions {
   // Evaluate only the rules the RuleSet's prefilter selects (never changes
   // the matches; off only to measure or cross-check it).
   bool prefilter = true;
+  // Remember the prefilter's pattern verdicts for repeated field values
+  // (RulePrefilter::Memo; same candidates, fewer pattern scans).
+  bool prefilter_memo = true;
 };
 
 struct Match {
@@ -96,6 +101,9 @@ class Engine {
   ProcessKiller killer_;
   EngineStats stats_;
   std::vector<std::uint8_t> candidates_;  // per bucket position, reused per event
+  // One per event type's prefilter, cleared on every SetRules so that no
+  // key outlives the prefilter it points to.
+  std::unordered_map<const RulePrefilter*, RulePrefilter::Memo> prefilter_memos_;
 };
 
 // Reads a field of the bound event as an owning value (set actions with

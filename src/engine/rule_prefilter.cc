@@ -149,20 +149,101 @@ void RulePrefilter::BuildPatternSet(FieldGroup& group) {
   group.in_set = in_set;
 }
 
-void RulePrefilter::Select(const secl::FieldSource& fields,
-                           std::vector<std::uint8_t>& candidates) const {
+std::size_t RulePrefilter::Memo::values() const {
+  std::size_t total = 0;
+  for (const Field& field : fields_) total += field.positions.size();
+  return total;
+}
+
+std::size_t RulePrefilter::Memo::fields_given_up() const {
+  return static_cast<std::size_t>(
+      std::count_if(fields_.begin(), fields_.end(), [](const Field& f) { return f.given_up; }));
+}
+
+void RulePrefilter::Select(const secl::FieldSource& fields, std::vector<std::uint8_t>& candidates,
+                           Memo* memo) const {
   candidates.assign(positions_, 0);
   for (std::uint32_t position : always_) candidates[position] = 1;
-  for (const FieldGroup& group : groups_) {
+  if (memo != nullptr && memo->owner_ != this) {
+    *memo = Memo();
+    memo->owner_ = this;
+    memo->fields_.resize(groups_.size());
+  }
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const FieldGroup& group = groups_[g];
+    // Exact-only groups are one lookup already.
+    Memo::Field* remembered =
+        memo != nullptr && !group.patterns.empty() ? &memo->fields_[g] : nullptr;
+    auto mark = [&](std::string_view value) {
+      if (remembered != nullptr && !remembered->given_up) {
+        MarkRemembered(group, *remembered, value, candidates, *memo);
+      } else {
+        Mark(group, value, candidates);
+      }
+    };
     if (!group.is_array) {
-      Mark(group, fields.Get(group.field, secl::kNoElement).string_value, candidates);
+      mark(fields.Get(group.field, secl::kNoElement).string_value);
       continue;
     }
     const std::size_t length = fields.ArrayLength(group.field, secl::kNoElement);
     for (std::size_t i = 0; i < length; ++i) {
-      Mark(group, fields.GetAt(group.field, secl::kNoElement, i).string_value, candidates);
+      mark(fields.GetAt(group.field, secl::kNoElement, i).string_value);
     }
   }
+}
+
+void RulePrefilter::MarkRemembered(const FieldGroup& group, Memo::Field& memo,
+                                   std::string_view value, std::vector<std::uint8_t>& candidates,
+                                   Memo& totals) {
+  if (value.size() > Memo::kMaxValueLength) {
+    Mark(group, value, candidates);
+    return;
+  }
+  if (auto it = memo.positions.find(value); it != memo.positions.end()) {
+    ++memo.hits_since_clear;
+    ++totals.hits_;
+    for (std::uint32_t position : it->second) candidates[position] = 1;
+    return;
+  }
+  ++memo.misses_since_clear;
+  ++totals.misses_;
+  if (memo.positions.size() >= Memo::kMaxValuesPerField) {
+    // Full: start over, unless the values mostly did not repeat (arguments,
+    // environments), where remembering only costs.
+    const bool worth_it = memo.hits_since_clear >= memo.misses_since_clear;
+    memo.positions.clear();
+    memo.hits_since_clear = 0;
+    memo.misses_since_clear = 0;
+    if (!worth_it) {
+      memo.given_up = true;
+      Mark(group, value, candidates);
+      return;
+    }
+  }
+  std::vector<std::uint32_t> positions = Positions(group, value);
+  for (std::uint32_t position : positions) candidates[position] = 1;
+  memo.positions.emplace(std::string(value), std::move(positions));
+}
+
+std::vector<std::uint32_t> RulePrefilter::Positions(const FieldGroup& group,
+                                                    std::string_view value) {
+  std::vector<std::uint32_t> positions;
+  if (auto it = group.exact.find(value); it != group.exact.end()) positions = it->second;
+  std::size_t first_unanswered = 0;
+  if (group.pattern_set != nullptr) {
+    static thread_local std::vector<int> hits;
+    if (group.pattern_set->MayMatch(value, hits)) {
+      for (int hit : hits)
+        positions.push_back(group.patterns[static_cast<std::size_t>(hit)].position);
+      first_unanswered = group.in_set;
+    }
+  }
+  for (std::size_t i = first_unanswered; i < group.patterns.size(); ++i) {
+    if (group.patterns[i].matcher->Matches(value)) positions.push_back(group.patterns[i].position);
+  }
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  return positions;
 }
 
 void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,

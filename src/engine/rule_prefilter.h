@@ -10,6 +10,12 @@
 // event each field is read once, looked up, and only the rules whose
 // condition holds (plus the rules without one) are evaluated.
 //
+// A field's value often repeats (the same executable, comm, parent name run
+// again and again), so a caller can pass a Memo: per field with pattern
+// atoms it remembers which positions each recent value marks, and the next
+// event with that value costs one lookup instead of the pattern scans. It is
+// bounded, and stops remembering a field whose values rarely repeat.
+//
 // Soundness: a guard is derived only from `&&` (any one conjunct's guard is
 // implied) and `||` (every disjunct needs one; their union is implied) over
 // non-negated string-match nodes, so skipping a rule whose guard is false
@@ -63,7 +69,41 @@ std::optional<std::vector<GuardAtom>> DeriveGuard(
     const secl::Program& program, std::span<const secl::FieldId> per_rule_fields = {});
 
 class RulePrefilter {
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
  public:
+  // Verdicts of one prefilter's pattern fields for recently seen values.
+  // Belongs to one caller (not thread-safe) and one prefilter: Select resets
+  // it when handed a memo last used with another prefilter.
+  class Memo {
+   public:
+    static constexpr std::size_t kMaxValuesPerField = 256;
+    static constexpr std::size_t kMaxValueLength = 128;  // longer: not remembered
+
+    std::size_t values() const;  // remembered values, all fields
+    std::size_t fields_given_up() const;
+    std::uint64_t hits() const { return hits_; }
+    std::uint64_t misses() const { return misses_; }
+
+   private:
+    friend class RulePrefilter;
+    struct Field {
+      std::unordered_map<std::string, std::vector<std::uint32_t>, TransparentHash,
+                         std::equal_to<>>
+          positions;  // value → positions it marks
+      std::uint64_t hits_since_clear = 0;
+      std::uint64_t misses_since_clear = 0;
+      bool given_up = false;
+    };
+    const RulePrefilter* owner_ = nullptr;
+    std::vector<Field> fields_;  // per FieldGroup
+    std::uint64_t hits_ = 0;
+    std::uint64_t misses_ = 0;
+  };
+
   RulePrefilter() = default;
   // `programs[i]` is the rule at bucket position i; `per_rule_fields` as for
   // DeriveGuard.
@@ -73,7 +113,9 @@ class RulePrefilter {
   // Resizes `candidates` to the bucket size and sets candidates[i] to 1 for
   // every position whose rule may match the event `fields` is bound to; a 0
   // means the rule is certainly false for this event.
-  void Select(const secl::FieldSource& fields, std::vector<std::uint8_t>& candidates) const;
+  // With `memo`, the same candidates, sooner for values seen before.
+  void Select(const secl::FieldSource& fields, std::vector<std::uint8_t>& candidates,
+              Memo* memo = nullptr) const;
 
   std::size_t positions() const { return positions_; }
   std::size_t guarded() const { return positions_ - always_.size(); }
@@ -81,10 +123,6 @@ class RulePrefilter {
   const std::vector<std::uint32_t>& always_evaluated() const { return always_; }
 
  private:
-  struct TransparentHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct PatternTest {
     const match::StringMatcher* matcher = nullptr;
     std::uint32_t position = 0;
@@ -108,6 +146,11 @@ class RulePrefilter {
   // Marks the positions whose atom on `group`'s field holds for `value`.
   static void Mark(const FieldGroup& group, std::string_view value,
                    std::vector<std::uint8_t>& candidates);
+  // Every position whose atom on `group`'s field holds for `value`.
+  static std::vector<std::uint32_t> Positions(const FieldGroup& group, std::string_view value);
+  // Mark through the memo's entry for the group (a group with patterns).
+  static void MarkRemembered(const FieldGroup& group, Memo::Field& memo, std::string_view value,
+                             std::vector<std::uint8_t>& candidates, Memo& totals);
 
   std::size_t positions_ = 0;
   std::vector<std::uint32_t> always_;

@@ -360,6 +360,64 @@ TEST_F(PrefilterEquivalenceTest, NetworkUtilityRulesSkippedForOtherTools) {
   EXPECT_TRUE(for_curl.contains("net_util_v2"));
 }
 
+// With a memo, Select gives the same candidates as without, on first sight
+// of a value and on every repeat.
+TEST_F(PrefilterEquivalenceTest, MemoGivesTheSameCandidates) {
+  std::shared_ptr<const RuleSet> rules = BothPolicies();
+  const RulePrefilter* prefilter = rules->Prefilter("exec");
+  ASSERT_NE(prefilter, nullptr);
+  std::vector<ScenarioSpec> specs = VariedEvents(GuardLiterals(*rules));
+  RulePrefilter::Memo memo;
+  std::vector<std::uint8_t> with_memo;
+  std::vector<std::uint8_t> without;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::uint32_t pid = 1000;
+    for (const ScenarioSpec& spec : specs) {
+      Scenario s = Make(spec, pid, kT0);
+      SCOPED_TRACE(spec.path + " (" + spec.comm + ") pass " + std::to_string(pass));
+      view_.Bind(s.event, s.image.get(), static_cast<std::int64_t>(kT0));
+      prefilter->Select(view_, with_memo, &memo);
+      prefilter->Select(view_, without);
+      view_.Reset();
+      ASSERT_EQ(with_memo, without);
+      pid += 2;
+    }
+  }
+  // The second pass repeats every value: it is answered from the memo.
+  EXPECT_GT(memo.hits(), memo.misses());
+  EXPECT_GT(memo.values(), 0u);
+}
+
+// Values that never repeat (here: arguments) neither grow the memo past its
+// bound nor keep being remembered; the candidates stay right throughout.
+TEST_F(PrefilterEquivalenceTest, MemoIsBoundedAndGivesUpOnValuesThatDoNotRepeat) {
+  std::shared_ptr<const RuleSet> rules = BothPolicies();
+  const RulePrefilter* prefilter = rules->Prefilter("exec");
+  ASSERT_NE(prefilter, nullptr);
+  RulePrefilter::Memo memo;
+  std::vector<std::uint8_t> with_memo;
+  std::vector<std::uint8_t> without;
+  const std::size_t events = 4 * RulePrefilter::Memo::kMaxValuesPerField;
+  for (std::uint32_t i = 0; i < events; ++i) {
+    Scenario s = Make({.parent_path = "/usr/bin/bash",
+                       .parent_comm = "bash",
+                       .path = "/usr/bin/curl",
+                       .comm = "curl",
+                       .args = {"-s", "http://10.0.0.1/job/" + std::to_string(i)}},
+                      1000 + 2 * i, kT0);
+    view_.Bind(s.event, s.image.get(), static_cast<std::int64_t>(kT0));
+    prefilter->Select(view_, with_memo, &memo);
+    prefilter->Select(view_, without);
+    view_.Reset();
+    ASSERT_EQ(with_memo, without) << i;
+  }
+  EXPECT_GE(memo.fields_given_up(), 1u);
+  // Every field with patterns could hold at most the bound.
+  EXPECT_LE(memo.values(), 16 * RulePrefilter::Memo::kMaxValuesPerField);
+  // The executable's values repeat on every event: still answered from memory.
+  EXPECT_GT(memo.hits(), events);
+}
+
 // event.rule.tags reads the tags of the rule being evaluated: with the
 // prefilter on, a rule testing its own tags still matches and one testing
 // another rule's tags still does not.
