@@ -192,64 +192,44 @@ void RulePrefilter::Select(const secl::FieldSource& fields, std::vector<std::uin
   }
 }
 
-void RulePrefilter::MarkRemembered(const FieldGroup& group, Memo::Field& memo,
+void RulePrefilter::MarkRemembered(const FieldGroup& group, Memo::Field& field_memo,
                                    std::string_view value, std::vector<std::uint8_t>& candidates,
                                    Memo& totals) {
   if (value.size() > Memo::kMaxValueLength) {
     Mark(group, value, candidates);
     return;
   }
-  if (auto it = memo.positions.find(value); it != memo.positions.end()) {
-    ++memo.hits_since_clear;
+  if (auto it = field_memo.positions.find(value); it != field_memo.positions.end()) {
+    ++field_memo.hits_since_clear;
     ++totals.hits_;
     for (std::uint32_t position : it->second) candidates[position] = 1;
     return;
   }
-  ++memo.misses_since_clear;
+  ++field_memo.misses_since_clear;
   ++totals.misses_;
-  if (memo.positions.size() >= Memo::kMaxValuesPerField) {
+  if (field_memo.positions.size() >= Memo::kMaxValuesPerField) {
     // Full: start over, unless the values mostly did not repeat (arguments,
     // environments), where remembering only costs.
-    const bool worth_it = memo.hits_since_clear >= memo.misses_since_clear;
-    memo.positions.clear();
-    memo.hits_since_clear = 0;
-    memo.misses_since_clear = 0;
+    const bool worth_it = field_memo.hits_since_clear >= field_memo.misses_since_clear;
+    field_memo.positions.clear();
+    field_memo.hits_since_clear = 0;
+    field_memo.misses_since_clear = 0;
     if (!worth_it) {
-      memo.given_up = true;
+      field_memo.given_up = true;
       Mark(group, value, candidates);
       return;
     }
   }
   std::vector<std::uint32_t> positions = Positions(group, value);
   for (std::uint32_t position : positions) candidates[position] = 1;
-  memo.positions.emplace(std::string(value), std::move(positions));
+  field_memo.positions.emplace(std::string(value), std::move(positions));
 }
 
-std::vector<std::uint32_t> RulePrefilter::Positions(const FieldGroup& group,
-                                                    std::string_view value) {
-  std::vector<std::uint32_t> positions;
-  if (auto it = group.exact.find(value); it != group.exact.end()) positions = it->second;
-  std::size_t first_unanswered = 0;
-  if (group.pattern_set != nullptr) {
-    static thread_local std::vector<int> hits;
-    if (group.pattern_set->MayMatch(value, hits)) {
-      for (int hit : hits)
-        positions.push_back(group.patterns[static_cast<std::size_t>(hit)].position);
-      first_unanswered = group.in_set;
-    }
-  }
-  for (std::size_t i = first_unanswered; i < group.patterns.size(); ++i) {
-    if (group.patterns[i].matcher->Matches(value)) positions.push_back(group.patterns[i].position);
-  }
-  std::sort(positions.begin(), positions.end());
-  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-  return positions;
-}
-
-void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,
-                         std::vector<std::uint8_t>& candidates) {
+template <typename IsMarked, typename MarkPosition>
+void RulePrefilter::ForEachHolding(const FieldGroup& group, std::string_view value,
+                                   IsMarked is_marked, MarkPosition mark) {
   if (auto it = group.exact.find(value); it != group.exact.end()) {
-    for (std::uint32_t position : it->second) candidates[position] = 1;
+    for (std::uint32_t position : it->second) mark(position);
   }
   std::size_t first_unanswered = 0;
   if (group.pattern_set != nullptr) {
@@ -257,16 +237,32 @@ void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,
     // without re-running their matchers.
     static thread_local std::vector<int> hits;
     if (group.pattern_set->MayMatch(value, hits)) {
-      for (int hit : hits) candidates[group.patterns[static_cast<std::size_t>(hit)].position] = 1;
+      for (int hit : hits) mark(group.patterns[static_cast<std::size_t>(hit)].position);
       first_unanswered = group.in_set;
     }
   }
   for (std::size_t i = first_unanswered; i < group.patterns.size(); ++i) {
     const PatternTest& test = group.patterns[i];
-    if (candidates[test.position] == 0 && test.matcher->Matches(value)) {
-      candidates[test.position] = 1;
-    }
+    if (!is_marked(test.position) && test.matcher->Matches(value)) mark(test.position);
   }
+}
+
+std::vector<std::uint32_t> RulePrefilter::Positions(const FieldGroup& group,
+                                                    std::string_view value) {
+  std::vector<std::uint32_t> positions;
+  ForEachHolding(
+      group, value, [](std::uint32_t) { return false; },
+      [&positions](std::uint32_t position) { positions.push_back(position); });
+  std::sort(positions.begin(), positions.end());
+  positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  return positions;
+}
+
+void RulePrefilter::Mark(const FieldGroup& group, std::string_view value,
+                         std::vector<std::uint8_t>& candidates) {
+  ForEachHolding(
+      group, value, [&candidates](std::uint32_t position) { return candidates[position] != 0; },
+      [&candidates](std::uint32_t position) { candidates[position] = 1; });
 }
 
 }  // namespace picket::engine

@@ -146,11 +146,18 @@ class RulePrefilter {
   // Marks the positions whose atom on `group`'s field holds for `value`.
   static void Mark(const FieldGroup& group, std::string_view value,
                    std::vector<std::uint8_t>& candidates);
-  // Every position whose atom on `group`'s field holds for `value`.
+  // Every position whose atom on `group`'s field holds for `value`, sorted.
   static std::vector<std::uint32_t> Positions(const FieldGroup& group, std::string_view value);
+  // Calls mark(p) for the positions whose atom on `group`'s field holds for
+  // `value` (possibly more than once); a matcher whose position is_marked(p)
+  // already is not run.
+  template <typename IsMarked, typename MarkPosition>
+  static void ForEachHolding(const FieldGroup& group, std::string_view value, IsMarked is_marked,
+                             MarkPosition mark);
   // Mark through the memo's entry for the group (a group with patterns).
-  static void MarkRemembered(const FieldGroup& group, Memo::Field& memo, std::string_view value,
-                             std::vector<std::uint8_t>& candidates, Memo& totals);
+  static void MarkRemembered(const FieldGroup& group, Memo::Field& field_memo,
+                             std::string_view value, std::vector<std::uint8_t>& candidates,
+                             Memo& totals);
 
   std::size_t positions_ = 0;
   std::vector<std::uint32_t> always_;
