@@ -49,22 +49,21 @@ std::shared_ptr<const engine::RuleSet> BothPolicies() {
   return engine::BuildRuleSet(compiled, fields::FieldCatalogue::Default());
 }
 
-constexpr events::ProcessKey kWorker{.pid = 106, .start_time_ns = 70};
-
-// One fork + exec + exit of a child of the storm worker, with realistic sizes.
+// One fork + exec + exit of a child of `parent`, with realistic sizes.
 struct Cycle {
   events::ForkEvent fork;
   events::ExecEvent exec;
   events::ExitEvent exit;
 };
 
-Cycle MakeCycle(std::uint32_t pid, std::uint64_t t, const std::string& tool) {
+Cycle MakeCycle(events::ProcessKey parent, std::uint32_t pid, std::uint64_t t,
+                const std::string& tool) {
   Cycle c;
   events::ProcessKey child{.pid = pid, .start_time_ns = t};
-  c.fork = {.timestamp_ns = t, .child = child, .parent = kWorker, .parent_tid = kWorker.pid};
+  c.fork = {.timestamp_ns = t, .child = child, .parent = parent, .parent_tid = parent.pid};
   c.exec.timestamp_ns = t + 1000;
   c.exec.process = child;
-  c.exec.parent = kWorker;
+  c.exec.parent = parent;
   c.exec.tid = pid;
   c.exec.comm = tool;
   c.exec.filename = "/usr/bin/" + tool;
@@ -79,8 +78,9 @@ Cycle MakeCycle(std::uint32_t pid, std::uint64_t t, const std::string& tool) {
   return c;
 }
 
-// The worker's ancestry, as /proc seeding leaves it: parents first, linked.
-void SeedAncestry(Pipeline& pipeline) {
+// An exec_storm worker and its ancestry, as /proc seeding leaves them:
+// parents first, linked. Returns the worker's key (the cycles' parent).
+events::ProcessKey SeedStormWorker(Pipeline& pipeline) {
   struct Spec {
     const char* comm;
     const char* path;
@@ -126,6 +126,7 @@ void SeedAncestry(Pipeline& pipeline) {
     ++pid;
   }
   pipeline.Seed(images);
+  return images.back()->key;
 }
 
 // Rules evaluated and ruled out by the prefilter, per cycle (one exec each).
@@ -145,11 +146,11 @@ void RunExecCycles(benchmark::State& state, const std::string& tool, PipelineOpt
   std::uint64_t emitted = 0;
   Pipeline pipeline(std::move(options), BothPolicies(), nullptr,
                     [&emitted](const signals::Signal&) { ++emitted; });
-  SeedAncestry(pipeline);
+  const events::ProcessKey worker = SeedStormWorker(pipeline);
   std::uint32_t pid = 1000;
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
   for (auto _ : state) {
-    Cycle c = MakeCycle(pid, t, tool);
+    Cycle c = MakeCycle(worker, pid, t, tool);
     // Moved in, as the collector hands over each decoded event.
     pipeline.Process(std::move(c.fork));
     pipeline.Process(std::move(c.exec));
@@ -203,7 +204,7 @@ std::uint64_t ThreadCpuNs() {
 // spinning variant shows whether that needs the thread to sleep.
 void RunBatchesAfterInterval(benchmark::State& state, bool sleep) {
   Pipeline pipeline({}, BothPolicies(), nullptr);
-  SeedAncestry(pipeline);
+  const events::ProcessKey worker = SeedStormWorker(pipeline);
   const auto batch = static_cast<std::uint32_t>(state.range(0));
   std::uint32_t pid = 1000;
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
@@ -216,7 +217,8 @@ void RunBatchesAfterInterval(benchmark::State& state, bool sleep) {
       }
     }
     std::vector<Cycle> cycles;
-    for (std::uint32_t i = 0; i < batch; ++i) cycles.push_back(MakeCycle(pid + i, t + i, "true"));
+    for (std::uint32_t i = 0; i < batch; ++i)
+      cycles.push_back(MakeCycle(worker, pid + i, t + i, "true"));
     const std::uint64_t start = ThreadCpuNs();
     for (Cycle& c : cycles) {
       pipeline.Process(std::move(c.fork));
