@@ -71,6 +71,21 @@ struct {
 
 #define BLOB_MASK (PICKET_BLOB_LIMIT - 1)
 
+/* How a handler reads kernel memory. tp_btf programs receive BTF-typed
+ * pointers and may load fields through them: the verifier turns each load
+ * into a fault-safe one, a single instruction. raw_tp programs receive
+ * untyped pointers and need a bpf_probe_read_kernel() call per field
+ * (BPF_CORE_READ), which costs tens of nanoseconds each on these machines
+ * (the exec handler reads ~40 fields; docs/performance.md). Every handler
+ * takes the mode as a constant argument and is always inlined, so each
+ * program keeps only its own kind of read. Reads inside bpf_loop()
+ * callbacks, and through pointers computed by arithmetic (real_mount),
+ * always use the helper. */
+enum kernel_read { READ_PROBED, READ_DIRECT };
+#define KREAD(how, ...)                                        \
+	((how) == READ_DIRECT ? (___arrow(__VA_ARGS__)) :      \
+				BPF_CORE_READ(__VA_ARGS__))
+
 /* Kernel layouts that changed; the flavor suffix is ignored by CO-RE. */
 struct kernfs_node___pre615 {
 	struct kernfs_node___pre615 *parent;
@@ -132,34 +147,36 @@ static __always_inline void fill_header(struct picket_event_header *header,
 	header->tid = tid;
 }
 
-static __always_inline __u64 group_start(struct task_struct *task)
+static __always_inline __u64 group_start(enum kernel_read how,
+					 struct task_struct *task)
 {
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *leader = KREAD(how, task, group_leader);
 
-	return BPF_CORE_READ(leader, start_boottime);
+	return KREAD(how, leader, start_boottime);
 }
 
 /* ---- fork ---------------------------------------------------------------- */
 
-static __always_inline int handle_fork(struct task_struct *parent,
+static __always_inline int handle_fork(enum kernel_read how,
+				       struct task_struct *parent,
 				       struct task_struct *child)
 {
 	struct picket_fork_event record = {};
-	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	__u32 child_tgid = KREAD(how, child, tgid);
 
 	/* A new thread joins an existing group: not a process (gotcha 12). */
-	if (child_tgid == BPF_CORE_READ(parent, tgid))
+	if (child_tgid == KREAD(how, parent, tgid))
 		return 0;
 
-	struct task_struct *real_parent = BPF_CORE_READ(child, real_parent);
+	struct task_struct *real_parent = KREAD(how, child, real_parent);
 
 	fill_header(&record.header, sizeof(record), PICKET_EVENT_FORK,
-		    child_tgid, BPF_CORE_READ(child, pid));
-	record.start_boot_ns = BPF_CORE_READ(child, start_boottime);
-	record.parent_start_boot_ns = group_start(real_parent);
+		    child_tgid, KREAD(how, child, pid));
+	record.start_boot_ns = KREAD(how, child, start_boottime);
+	record.parent_start_boot_ns = group_start(how, real_parent);
 	record.cgroup_id = bpf_get_current_cgroup_id();
-	record.parent_pid = BPF_CORE_READ(real_parent, tgid);
-	record.parent_tid = BPF_CORE_READ(parent, pid);
+	record.parent_pid = KREAD(how, real_parent, tgid);
+	record.parent_tid = KREAD(how, parent, pid);
 	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_FORK,
 	       PICKET_COUNTER_LOST_FORK);
 	return 0;
@@ -168,31 +185,32 @@ static __always_inline int handle_fork(struct task_struct *parent,
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
 {
-	return handle_fork(parent, child);
+	return handle_fork(READ_DIRECT, parent, child);
 }
 
 SEC("raw_tp/sched_process_fork")
 int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
 {
-	return handle_fork(parent, child);
+	return handle_fork(READ_PROBED, parent, child);
 }
 
 /* ---- exit ---------------------------------------------------------------- */
 
-static __always_inline int handle_exit(struct task_struct *task)
+static __always_inline int handle_exit(enum kernel_read how,
+				       struct task_struct *task)
 {
 	struct picket_exit_event record = {};
-	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+	struct signal_struct *signal = KREAD(how, task, signal);
 
 	/* Only the last thread of the group ends the process (gotcha 12).
 	 * do_exit() decrements signal->live before this tracepoint. */
-	if (BPF_CORE_READ(signal, live.counter) != 0)
+	if (KREAD(how, signal, live.counter) != 0)
 		return 0;
 
 	fill_header(&record.header, sizeof(record), PICKET_EVENT_EXIT,
-		    BPF_CORE_READ(task, tgid), BPF_CORE_READ(task, pid));
-	record.start_boot_ns = group_start(task);
-	record.exit_code = BPF_CORE_READ(task, exit_code);
+		    KREAD(how, task, tgid), KREAD(how, task, pid));
+	record.start_boot_ns = group_start(how, task);
+	record.exit_code = KREAD(how, task, exit_code);
 	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_EXIT,
 	       PICKET_COUNTER_LOST_EXIT);
 	return 0;
@@ -201,13 +219,13 @@ static __always_inline int handle_exit(struct task_struct *task)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(exit_btf, struct task_struct *task)
 {
-	return handle_exit(task);
+	return handle_exit(READ_DIRECT, task);
 }
 
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(exit_raw, struct task_struct *task)
 {
-	return handle_exit(task);
+	return handle_exit(READ_PROBED, task);
 }
 
 /* ---- exec: blob writers -------------------------------------------------- */
@@ -425,11 +443,12 @@ static long cgroup_walk_step(__u32 index, void *data)
 	return 0;
 }
 
-static __always_inline __u32 put_cgroup(struct exec_scratch *s, __u32 offset,
+static __always_inline __u32 put_cgroup(enum kernel_read how,
+					struct exec_scratch *s, __u32 offset,
 					struct task_struct *task)
 {
-	struct css_set *cset = BPF_CORE_READ(task, cgroups);
-	struct kernfs_node *kn = BPF_CORE_READ(cset, dfl_cgrp, kn);
+	struct css_set *cset = KREAD(how, task, cgroups);
+	struct kernfs_node *kn = KREAD(how, cset, dfl_cgrp, kn);
 	struct cgroup_walk w = { .offset = offset };
 
 	/* Hybrid hierarchies leave tasks at the v2 root; the v1 memory
@@ -468,21 +487,22 @@ static __always_inline __u32 put_cgroup(struct exec_scratch *s, __u32 offset,
 
 /* ---- exec: fixed part ----------------------------------------------------- */
 
-static __always_inline void fill_file(struct picket_exec_event *e,
+static __always_inline void fill_file(enum kernel_read how,
+				      struct picket_exec_event *e,
 				      struct file *file)
 {
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-	struct file_system_type *fstype = BPF_CORE_READ(sb, s_type);
-	const char *fstype_name = BPF_CORE_READ(fstype, name);
+	struct inode *inode = KREAD(how, file, f_inode);
+	struct super_block *sb = KREAD(how, inode, i_sb);
+	struct vfsmount *vfsmnt = KREAD(how, file, f_path.mnt);
+	struct file_system_type *fstype = KREAD(how, sb, s_type);
+	const char *fstype_name = KREAD(how, fstype, name);
 
-	e->file_inode = BPF_CORE_READ(inode, i_ino);
-	e->file_dev = BPF_CORE_READ(sb, s_dev);
-	e->file_mode = BPF_CORE_READ(inode, i_mode);
-	e->file_uid = BPF_CORE_READ(inode, i_uid.val);
-	e->file_gid = BPF_CORE_READ(inode, i_gid.val);
-	e->file_nlink = BPF_CORE_READ(inode, __i_nlink);
+	e->file_inode = KREAD(how, inode, i_ino);
+	e->file_dev = KREAD(how, sb, s_dev);
+	e->file_mode = KREAD(how, inode, i_mode);
+	e->file_uid = KREAD(how, inode, i_uid.val);
+	e->file_gid = KREAD(how, inode, i_gid.val);
+	e->file_nlink = KREAD(how, inode, __i_nlink);
 	e->file_mount_id = BPF_CORE_READ(real_mount(vfsmnt), mnt_id);
 	bpf_probe_read_kernel_str(e->file_fstype, sizeof(e->file_fstype),
 				  fstype_name);
@@ -490,11 +510,11 @@ static __always_inline void fill_file(struct picket_exec_event *e,
 	if (bpf_core_field_exists(inode->i_mtime_sec)) {
 		/* 6.11+ */
 		e->file_mtime_ns =
-			BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ull +
-			BPF_CORE_READ(inode, i_mtime_nsec);
+			KREAD(how, inode, i_mtime_sec) * 1000000000ull +
+			KREAD(how, inode, i_mtime_nsec);
 		e->file_ctime_ns =
-			BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ull +
-			BPF_CORE_READ(inode, i_ctime_nsec);
+			KREAD(how, inode, i_ctime_sec) * 1000000000ull +
+			KREAD(how, inode, i_ctime_nsec);
 	} else {
 		struct inode___pre611 *old = (void *)inode;
 		struct timespec64 mtime = BPF_CORE_READ(old, i_mtime);
@@ -510,41 +530,42 @@ static __always_inline void fill_file(struct picket_exec_event *e,
 	}
 }
 
-static __always_inline void fill_task(struct picket_exec_event *e,
+static __always_inline void fill_task(enum kernel_read how,
+				      struct picket_exec_event *e,
 				      struct task_struct *task)
 {
-	struct task_struct *real_parent = BPF_CORE_READ(task, real_parent);
-	const struct cred *cred = BPF_CORE_READ(task, cred);
-	struct nsproxy *nsproxy = BPF_CORE_READ(task, nsproxy);
-	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	struct task_struct *real_parent = KREAD(how, task, real_parent);
+	const struct cred *cred = KREAD(how, task, cred);
+	struct nsproxy *nsproxy = KREAD(how, task, nsproxy);
+	struct tty_struct *tty = KREAD(how, task, signal, tty);
 
-	e->start_boot_ns = group_start(task);
-	e->ppid = BPF_CORE_READ(real_parent, tgid);
-	e->parent_start_boot_ns = group_start(real_parent);
+	e->start_boot_ns = group_start(how, task);
+	e->ppid = KREAD(how, real_parent, tgid);
+	e->parent_start_boot_ns = group_start(how, real_parent);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 
-	e->uid = BPF_CORE_READ(cred, uid.val);
-	e->gid = BPF_CORE_READ(cred, gid.val);
-	e->euid = BPF_CORE_READ(cred, euid.val);
-	e->egid = BPF_CORE_READ(cred, egid.val);
-	e->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	e->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	e->uid = KREAD(how, cred, uid.val);
+	e->gid = KREAD(how, cred, gid.val);
+	e->euid = KREAD(how, cred, euid.val);
+	e->egid = KREAD(how, cred, egid.val);
+	e->fsuid = KREAD(how, cred, fsuid.val);
+	e->fsgid = KREAD(how, cred, fsgid.val);
 	/* kernel_cap_t is u64 (6.3+) or u32[2]; 8 bytes either way. */
 	BPF_CORE_READ_INTO(&e->cap_effective, cred, cap_effective);
 	BPF_CORE_READ_INTO(&e->cap_permitted, cred, cap_permitted);
 	e->loginuid = 0xffffffff;
 	e->session_id = 0xffffffff;
 	if (bpf_core_field_exists(task->loginuid))
-		e->loginuid = BPF_CORE_READ(task, loginuid.val);
+		e->loginuid = KREAD(how, task, loginuid.val);
 	if (bpf_core_field_exists(task->sessionid))
-		e->session_id = BPF_CORE_READ(task, sessionid);
+		e->session_id = KREAD(how, task, sessionid);
 
 	if (nsproxy) {
-		e->ns_mnt = BPF_CORE_READ(nsproxy, mnt_ns, ns.inum);
+		e->ns_mnt = KREAD(how, nsproxy, mnt_ns, ns.inum);
 		e->ns_pid =
-			BPF_CORE_READ(nsproxy, pid_ns_for_children, ns.inum);
-		e->ns_net = BPF_CORE_READ(nsproxy, net_ns, ns.inum);
-		e->ns_cgroup = BPF_CORE_READ(nsproxy, cgroup_ns, ns.inum);
+			KREAD(how, nsproxy, pid_ns_for_children, ns.inum);
+		e->ns_net = KREAD(how, nsproxy, net_ns, ns.inum);
+		e->ns_cgroup = KREAD(how, nsproxy, cgroup_ns, ns.inum);
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (tty)
@@ -571,7 +592,8 @@ static __always_inline __u64 clamp_record_size(__u64 size)
 	return size;
 }
 
-static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
+static __always_inline int handle_exec(enum kernel_read how,
+				       struct task_struct *task, pid_t old_pid,
 				       struct linux_binprm *bprm)
 {
 	struct exec_scratch *s = scratch();
@@ -588,8 +610,8 @@ static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
 	e = &s->event;
 	__builtin_memset(e, 0, sizeof(*e));
 
-	tgid = BPF_CORE_READ(task, tgid);
-	fill_task(e, task);
+	tgid = KREAD(how, task, tgid);
+	fill_task(how, e, task);
 	if ((__u32)old_pid != tgid)
 		e->flags |= PICKET_EXEC_F_NON_LEADER;
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
@@ -601,11 +623,11 @@ static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
 		    comm_from_dentry))
 		e->flags |= PICKET_EXEC_F_COMM_FROM_DENTRY;
 
-	file = BPF_CORE_READ(bprm, file);
-	fill_file(e, file);
+	file = KREAD(how, bprm, file);
+	fill_file(how, e, file);
 
-	filename = BPF_CORE_READ(bprm, filename);
-	interp = BPF_CORE_READ(bprm, interp);
+	filename = KREAD(how, bprm, filename);
+	interp = KREAD(how, bprm, interp);
 	offset = put_kernel_string(s, PICKET_EXEC_FIELD_FILENAME, offset,
 				   filename);
 	if (interp != filename) {
@@ -614,31 +636,31 @@ static __always_inline int handle_exec(struct task_struct *task, pid_t old_pid,
 					   interp);
 	}
 	offset = put_path(s, PICKET_EXEC_FIELD_PATH, offset,
-			  BPF_CORE_READ(file, f_path.dentry),
-			  BPF_CORE_READ(file, f_path.mnt), &e->path_depth,
+			  KREAD(how, file, f_path.dentry),
+			  KREAD(how, file, f_path.mnt), &e->path_depth,
 			  PICKET_EXEC_F_PATH_TRUNC);
 
 	bpf_probe_read_kernel(&first, 1, filename);
 	if (first != '/') {
-		struct fs_struct *fs = BPF_CORE_READ(task, fs);
+		struct fs_struct *fs = KREAD(how, task, fs);
 
 		offset = put_path(s, PICKET_EXEC_FIELD_CWD, offset,
-				  BPF_CORE_READ(fs, pwd.dentry),
-				  BPF_CORE_READ(fs, pwd.mnt), &e->cwd_depth,
+				  KREAD(how, fs, pwd.dentry),
+				  KREAD(how, fs, pwd.mnt), &e->cwd_depth,
 				  PICKET_EXEC_F_CWD_TRUNC);
 	}
-	offset = put_cgroup(s, offset, task);
+	offset = put_cgroup(how, s, offset, task);
 
-	mm = BPF_CORE_READ(task, mm);
+	mm = KREAD(how, task, mm);
 	offset = put_user_area(
-		s, PICKET_EXEC_FIELD_ARGV, offset, BPF_CORE_READ(mm, arg_start),
-		BPF_CORE_READ(mm, arg_end),
+		s, PICKET_EXEC_FIELD_ARGV, offset, KREAD(how, mm, arg_start),
+		KREAD(how, mm, arg_end),
 		argv_cap > PICKET_ARGS_CAP_MAX ? PICKET_ARGS_CAP_MAX : argv_cap,
 		&e->args_size, PICKET_EXEC_F_ARGS_TRUNC);
 	if (env_cap > 0)
 		offset = put_user_area(s, PICKET_EXEC_FIELD_ENVP, offset,
-				       BPF_CORE_READ(mm, env_start),
-				       BPF_CORE_READ(mm, env_end),
+				       KREAD(how, mm, env_start),
+				       KREAD(how, mm, env_end),
 				       env_cap > PICKET_ARGS_CAP_MAX
 					       ? PICKET_ARGS_CAP_MAX
 					       : env_cap,
@@ -655,12 +677,12 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(exec_btf, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return handle_exec(task, old_pid, bprm);
+	return handle_exec(READ_DIRECT, task, old_pid, bprm);
 }
 
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(exec_raw, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return handle_exec(task, old_pid, bprm);
+	return handle_exec(READ_PROBED, task, old_pid, bprm);
 }
