@@ -67,19 +67,24 @@ Checked<std::string> ComponentPath(std::string_view field, std::uint16_t depth) 
     return std::string();
   }
   if (field.back() != '\0') return Reject{Malformation::kUnterminatedString};
-  std::vector<std::string_view> components;
-  std::size_t begin = 0;
-  while (begin < field.size()) {
-    std::size_t end = field.find('\0', begin);
-    components.push_back(field.substr(begin, end - begin));
-    begin = end + 1;
+  // Every component takes its bytes plus one separator in both forms, so the
+  // path is exactly as long as the field: built in place, root first, by
+  // walking the components from the last one back (one allocation).
+  std::string path(field.size(), '/');
+  std::size_t written = 0;
+  std::size_t components = 0;
+  std::size_t end = field.size() - 1;  // the NUL that ends the last component
+  while (true) {
+    const std::size_t previous_nul = end == 0 ? std::string_view::npos : field.rfind('\0', end - 1);
+    const std::size_t begin = previous_nul == std::string_view::npos ? 0 : previous_nul + 1;
+    path[written++] = '/';
+    field.copy(path.data() + written, end - begin, begin);
+    written += end - begin;
+    ++components;
+    if (begin == 0) break;
+    end = previous_nul;
   }
-  if (components.size() != depth) return Reject{Malformation::kInconsistentCounts};
-  std::string path;
-  for (auto it = components.rbegin(); it != components.rend(); ++it) {
-    path += '/';
-    path += *it;
-  }
+  if (components != depth) return Reject{Malformation::kInconsistentCounts};
   return path;
 }
 
@@ -87,6 +92,8 @@ Checked<std::string> ComponentPath(std::string_view field, std::uint16_t depth) 
 // the capture was truncated. Empty strings between NULs are real arguments.
 std::vector<std::string> SplitArgs(std::string_view area) {
   std::vector<std::string> args;
+  if (area.empty()) return args;
+  args.reserve(static_cast<std::size_t>(std::count(area.begin(), area.end() - 1, '\0')) + 1);
   std::size_t begin = 0;
   while (begin < area.size()) {
     std::size_t end = area.find('\0', begin);
