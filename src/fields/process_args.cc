@@ -47,6 +47,10 @@ ArgsFlagsAndOptions DeriveArgsFlagsAndOptions(const std::vector<std::string>& ar
 
 std::string JoinArgs(const std::vector<std::string>& argv) {
   std::string joined;
+  if (argv.size() <= 1) return joined;
+  std::size_t length = argv.size() - 2;  // separators
+  for (std::size_t i = 1; i < argv.size(); ++i) length += argv[i].size();
+  joined.reserve(length);
   for (std::size_t i = 1; i < argv.size(); ++i) {
     if (i > 1) joined += ' ';
     joined += argv[i];
