@@ -78,9 +78,10 @@ struct {
  * (BPF_CORE_READ), which costs tens of nanoseconds each on these machines
  * (the exec handler reads ~40 fields; docs/performance.md). Every handler
  * takes the mode as a constant argument and is always inlined, so each
- * program keeps only its own kind of read. Reads inside bpf_loop()
- * callbacks, and through pointers computed by arithmetic (real_mount),
- * always use the helper. */
+ * program keeps only its own kind of read (bpf_loop() callbacks exist once
+ * per mode). A pointer computed by arithmetic (real_mount) or read by the
+ * helper is no longer typed, so whatever is reached through it always uses
+ * the helper: mount crossings, the cgroup v1 fallback. */
 enum kernel_read { READ_PROBED, READ_DIRECT };
 #define KREAD(how, ...)                                        \
 	((how) == READ_DIRECT ? (___arrow(__VA_ARGS__)) :      \
@@ -301,9 +302,11 @@ enum walk_end {
 struct path_walk {
 	struct dentry *dentry;
 	struct mount *mnt;
-	__u32 offset; /* blob offset of the next component */
-	__u32 depth;  /* components written */
-	__u32 end;    /* enum walk_end */
+	struct dentry *mnt_root; /* of the first mount (direct phase only) */
+	__u32 offset;		 /* blob offset of the next component */
+	__u32 depth;		 /* components written */
+	__u32 steps;		 /* loop steps the direct phase used */
+	__u32 end;		 /* enum walk_end */
 };
 
 static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
@@ -311,11 +314,12 @@ static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 }
 
-static __always_inline int put_component(struct exec_scratch *s,
+static __always_inline int put_component(enum kernel_read how,
+					 struct exec_scratch *s,
 					 struct path_walk *w,
 					 struct dentry *dentry)
 {
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	const unsigned char *name = KREAD(how, dentry, d_name.name);
 	long n;
 
 	if (w->offset >= PICKET_BLOB_LIMIT) {
@@ -349,7 +353,7 @@ static long path_walk_step(__u32 index, void *data)
 		if (dentry != mnt_root) {
 			/* A pseudo dentry (memfd, anon inode): the kernel's
 			 * d_path shows "/<name>"; so do we. */
-			put_component(s, w, dentry);
+			put_component(READ_PROBED, s, w, dentry);
 			w->end = WALK_PSEUDO;
 			return 1;
 		}
@@ -362,14 +366,40 @@ static long path_walk_step(__u32 index, void *data)
 		w->mnt = mnt_parent;
 		return 0;
 	}
-	if (put_component(s, w, dentry))
+	if (put_component(READ_PROBED, s, w, dentry))
 		return 1;
 	w->dentry = parent;
 	return 0;
 }
 
+/* tp_btf only: the plain steps inside the first mount (one component each),
+ * with direct loads: every dentry here is typed, which stops being true once
+ * path_walk_step crosses to a mount it reached by pointer arithmetic. Stops
+ * without using the step at the mount's root or a pseudo dentry, where
+ * path_walk_step takes over, so the two phases write exactly what
+ * path_walk_step alone would. */
+static long dentry_walk_step_direct(__u32 index, void *data)
+{
+	struct path_walk *w = data;
+	struct exec_scratch *s = scratch();
+	struct dentry *dentry = w->dentry;
+	struct dentry *parent;
+
+	if (!s || dentry == w->mnt_root)
+		return 1;
+	parent = KREAD(READ_DIRECT, dentry, d_parent);
+	if (dentry == parent)
+		return 1;
+	if (put_component(READ_DIRECT, s, w, dentry))
+		return 1;
+	w->dentry = parent;
+	w->steps++;
+	return 0;
+}
+
 /* Walks `path` and records it as `field`; returns the new blob offset. */
-static __always_inline __u32 put_path(struct exec_scratch *s, int field,
+static __always_inline __u32 put_path(enum kernel_read how,
+				      struct exec_scratch *s, int field,
 				      __u32 offset, struct dentry *dentry,
 				      struct vfsmount *vfsmnt, __u16 *depth,
 				      __u32 trunc_flag)
@@ -382,7 +412,12 @@ static __always_inline __u32 put_path(struct exec_scratch *s, int field,
 
 	if (!dentry || !vfsmnt)
 		return offset;
-	bpf_loop(PICKET_PATH_WALK_MAX, path_walk_step, &w, 0);
+	if (how == READ_DIRECT) {
+		w.mnt_root = KREAD(how, vfsmnt, mnt_root);
+		bpf_loop(PICKET_PATH_WALK_MAX, dentry_walk_step_direct, &w, 0);
+	}
+	if (w.end == WALK_RUNNING)
+		bpf_loop(PICKET_PATH_WALK_MAX - w.steps, path_walk_step, &w, 0);
 	if (w.end == WALK_PSEUDO && field == PICKET_EXEC_FIELD_PATH)
 		s->event.flags |= PICKET_EXEC_F_PATH_PSEUDO;
 	if (w.end == WALK_RUNNING)
@@ -406,17 +441,20 @@ struct cgroup_walk {
 	__u32 full;
 };
 
-static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+static __always_inline struct kernfs_node *kernfs_parent(enum kernel_read how,
+							struct kernfs_node *kn)
 {
-	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
-		return (void *)BPF_CORE_READ((struct kernfs_node___pre615 *)kn,
-					     parent);
-	return BPF_CORE_READ(kn, __parent);
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent)) {
+		struct kernfs_node___pre615 *old = (void *)kn;
+
+		return (void *)KREAD(how, old, parent);
+	}
+	return KREAD(how, kn, __parent);
 }
 
-static long cgroup_walk_step(__u32 index, void *data)
+static __always_inline long cgroup_walk_step(enum kernel_read how,
+					     struct cgroup_walk *w)
 {
-	struct cgroup_walk *w = data;
 	struct exec_scratch *s = scratch();
 	struct kernfs_node *kn = w->kn;
 	struct kernfs_node *parent;
@@ -425,14 +463,14 @@ static long cgroup_walk_step(__u32 index, void *data)
 
 	if (!s || !kn)
 		return 1;
-	parent = kernfs_parent(kn);
+	parent = kernfs_parent(how, kn);
 	if (!parent) /* the hierarchy root has no name of its own */
 		return 1;
 	if (w->offset >= PICKET_BLOB_LIMIT) {
 		w->full = 1;
 		return 1;
 	}
-	name = BPF_CORE_READ(kn, name);
+	name = KREAD(how, kn, name);
 	n = bpf_probe_read_kernel_str(&s->blob[w->offset & BLOB_MASK],
 				      PICKET_NAME_CAP, name);
 	if (n > 0) {
@@ -443,17 +481,31 @@ static long cgroup_walk_step(__u32 index, void *data)
 	return 0;
 }
 
+/* bpf_loop() callbacks: the direct one only ever sees typed kernfs nodes
+ * (the default hierarchy's, reached from the task); the v1 node comes from a
+ * helper read and is walked with helper reads. */
+static long cgroup_walk_step_direct(__u32 index, void *data)
+{
+	return cgroup_walk_step(READ_DIRECT, data);
+}
+
+static long cgroup_walk_step_probed(__u32 index, void *data)
+{
+	return cgroup_walk_step(READ_PROBED, data);
+}
+
 static __always_inline __u32 put_cgroup(enum kernel_read how,
 					struct exec_scratch *s, __u32 offset,
 					struct task_struct *task)
 {
 	struct css_set *cset = KREAD(how, task, cgroups);
 	struct kernfs_node *kn = KREAD(how, cset, dfl_cgrp, kn);
+	struct kernfs_node *v1 = NULL;
 	struct cgroup_walk w = { .offset = offset };
 
 	/* Hybrid hierarchies leave tasks at the v2 root; the v1 memory
 	 * controller then names the container. */
-	if (kn && !kernfs_parent(kn) &&
+	if (kn && !kernfs_parent(how, kn) &&
 	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
 		int id = bpf_core_enum_value(enum cgroup_subsys_id,
 					     memory_cgrp_id);
@@ -464,16 +516,24 @@ static __always_inline __u32 put_cgroup(enum kernel_read how,
 		if (id >= 0 && id < 64)
 			bpf_probe_read_kernel(&css, sizeof(css), subsys + id);
 		if (css) {
-			struct kernfs_node *v1 = BPF_CORE_READ(css, cgroup, kn);
+			struct kernfs_node *node = BPF_CORE_READ(css, cgroup, kn);
 
-			if (v1 && kernfs_parent(v1)) {
-				kn = v1;
+			if (node && kernfs_parent(READ_PROBED, node)) {
+				v1 = node;
 				s->event.flags |= PICKET_EXEC_F_CGROUP_V1;
 			}
 		}
 	}
-	w.kn = kn;
-	bpf_loop(PICKET_PATH_WALK_MAX, cgroup_walk_step, &w, 0);
+	if (v1) {
+		w.kn = v1;
+		bpf_loop(PICKET_PATH_WALK_MAX, cgroup_walk_step_probed, &w, 0);
+	} else {
+		w.kn = kn;
+		bpf_loop(PICKET_PATH_WALK_MAX,
+			 how == READ_DIRECT ? cgroup_walk_step_direct :
+					      cgroup_walk_step_probed,
+			 &w, 0);
+	}
 	if (w.full)
 		s->event.flags |= PICKET_EXEC_F_BLOB_FULL;
 	if (w.offset > offset) {
@@ -635,7 +695,7 @@ static __always_inline int handle_exec(enum kernel_read how,
 		offset = put_kernel_string(s, PICKET_EXEC_FIELD_INTERP, offset,
 					   interp);
 	}
-	offset = put_path(s, PICKET_EXEC_FIELD_PATH, offset,
+	offset = put_path(how, s, PICKET_EXEC_FIELD_PATH, offset,
 			  KREAD(how, file, f_path.dentry),
 			  KREAD(how, file, f_path.mnt), &e->path_depth,
 			  PICKET_EXEC_F_PATH_TRUNC);
@@ -644,7 +704,7 @@ static __always_inline int handle_exec(enum kernel_read how,
 	if (first != '/') {
 		struct fs_struct *fs = KREAD(how, task, fs);
 
-		offset = put_path(s, PICKET_EXEC_FIELD_CWD, offset,
+		offset = put_path(how, s, PICKET_EXEC_FIELD_CWD, offset,
 				  KREAD(how, fs, pwd.dentry),
 				  KREAD(how, fs, pwd.mnt), &e->cwd_depth,
 				  PICKET_EXEC_F_CWD_TRUNC);

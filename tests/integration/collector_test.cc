@@ -27,6 +27,10 @@
 
 #include "support.h"
 
+extern "C" {
+#include "abi/process_events.h"
+}
+
 namespace picket::integration {
 namespace {
 
@@ -433,6 +437,58 @@ TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
     EXPECT_EQ(collector->Stats().lost(), 0u);
     std::vector<probe::ProgramInfo> programs = collector->Programs();
     EXPECT_EQ(programs.size(), 3u);
+  }
+}
+
+// The kernel's path walk takes one step per component (plus one per mount
+// crossed and one at the root) and stops after PICKET_PATH_WALK_MAX steps. A
+// binary nested well inside that bound comes out whole; one nested beyond it
+// keeps its innermost components and is flagged. Both program sets cut the
+// same way (the tp_btf set walks the first mount with direct loads, then
+// hands over to the walk raw_tp uses throughout).
+TEST(CollectorModeTest, PathsBeyondTheKernelWalkAreCutTheSameWayInBothModes) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  ScratchDir scratch;
+  const std::string root = RealPath(scratch.path());
+  const auto components_of = [](const std::string& path) {
+    return static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
+  };
+  ASSERT_LT(components_of(root) + 20, std::size_t{PICKET_PATH_WALK_MAX});
+  // Directories d/d/... so that `shallow` has PICKET_PATH_WALK_MAX - 10
+  // components in all and `deep` PICKET_PATH_WALK_MAX + 16.
+  std::string dir = root;
+  std::string shallow;
+  std::string deep;
+  constexpr std::size_t kWalkMax = PICKET_PATH_WALK_MAX;
+  while (components_of(dir) + 1 < kWalkMax + 16) {
+    dir += "/d";
+    ASSERT_EQ(mkdir(dir.c_str(), 0755), 0) << dir;
+    if (components_of(dir) + 1 == kWalkMax - 10) shallow = dir + "/true-shallow";
+  }
+  deep = dir + "/true-deep";
+  CopyFile("/bin/true", shallow, 0755);
+  CopyFile("/bin/true", deep, 0755);
+  for (probe::AttachMode mode : {probe::AttachMode::kRawTp, probe::AttachMode::kTpBtf}) {
+    SCOPED_TRACE(probe::AttachModeName(mode));
+    probe::CollectorOptions options;
+    options.attach_mode = mode;
+    auto collector = OpenCollector(options);
+    ASSERT_NE(collector, nullptr);
+    EventLog log;
+    const pid_t shallow_pid = RunAndCollect(*collector, log, [&] { Exec(shallow, {shallow}); });
+    const pid_t deep_pid = RunAndCollect(*collector, log, [&] { Exec(deep, {deep}); });
+    auto shallow_execs = log.ExecsOf(static_cast<std::uint32_t>(shallow_pid));
+    auto deep_execs = log.ExecsOf(static_cast<std::uint32_t>(deep_pid));
+    ASSERT_EQ(shallow_execs.size(), 1u);
+    ASSERT_EQ(deep_execs.size(), 1u);
+    EXPECT_EQ(shallow_execs[0]->file.path, shallow);
+    EXPECT_FALSE(shallow_execs[0]->has_flag(events::kExecPathTruncated));
+    const std::string& cut = deep_execs[0]->file.path;
+    EXPECT_TRUE(deep_execs[0]->has_flag(events::kExecPathTruncated));
+    EXPECT_LT(cut.size(), deep.size());
+    EXPECT_TRUE(deep.ends_with(cut)) << cut;
+    EXPECT_EQ(components_of(cut), kWalkMax) << cut;
+    EXPECT_EQ(collector->Stats().lost(), 0u);
   }
 }
 
