@@ -55,10 +55,16 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
 
 
 def read_signals(path):
+    """The complete signal lines written so far. The agent may be writing one
+    while we read (a long signal takes more than one write), so a last line
+    without its newline is not a signal yet; a complete line that does not
+    parse fails the test."""
     signals = []
     if not path.exists():
         return signals
-    for line in path.read_text(errors="replace").splitlines():
+    text = path.read_text(errors="replace")
+    complete = text[:text.rfind("\n") + 1]
+    for line in complete.splitlines():
         line = line.strip()
         if line.startswith("{"):
             signals.append(json.loads(line))
