@@ -1,5 +1,7 @@
 #include "fields/process_args.h"
 
+#include <string.h>
+
 #include <cctype>
 
 namespace picket::fields {
@@ -76,8 +78,11 @@ std::string_view EnvironmentValue(const std::vector<std::string>& envp, std::str
 }
 
 std::string_view BaseName(std::string_view path) {
-  std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+  // memrchr scans a word at a time; string_view::rfind goes byte by byte,
+  // and file.name is read for every ancestor a rule looks at.
+  const void* slash = path.empty() ? nullptr : memrchr(path.data(), '/', path.size());
+  if (slash == nullptr) return path;
+  return path.substr(static_cast<std::size_t>(static_cast<const char*>(slash) - path.data()) + 1);
 }
 
 std::string_view Extension(std::string_view path) {
