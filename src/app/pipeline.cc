@@ -67,12 +67,15 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const engine::RuleSe
       view_(catalogue_, user_names_, {.hostname = options_.agent.hostname}),
       engine_(options_.engine, std::move(rules)),
       sinks_(sinks),
-      observer_(std::move(observer)) {}
+      observer_(std::move(observer)) {
+  view_.set_lineage_memo_enabled(options_.lineage_memo);
+}
 
 void Pipeline::Seed(const std::vector<proc::ProcessPtr>& images) { tree_.Seed(images); }
 
 void Pipeline::SetPolicy(std::shared_ptr<const engine::RuleSet> rules) {
   engine_.SetRules(std::move(rules));
+  view_.ForgetLineage();  // its verdicts name the old rule set's matchers
 }
 
 void Pipeline::Process(const events::Event& event) {
@@ -96,6 +99,12 @@ void Pipeline::Process(events::Event&& event) {
   // (time, exit status) from the event.
   proc::ConstProcessPtr image = tree_.Apply(std::move(event));
   std::uint64_t now = events::TimestampNs(event);
+  if (tree_.stats().lineage_cuts != lineage_cuts_seen_) {
+    // An image lost the lineage above it: verdicts remembered below it may
+    // name ancestors that are no longer there.
+    lineage_cuts_seen_ = tree_.stats().lineage_cuts;
+    view_.ForgetLineage();
+  }
 
   const std::string_view event_type = events::EventTypeName(event);
   if (options_.own_pid != 0 && EventPid(event) == options_.own_pid) {

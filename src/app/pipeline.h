@@ -41,6 +41,9 @@ struct PipelineOptions {
   // Live runs: record kernel event time → signal emission (wall clock) per
   // signal. Off for replays, where the event happened long ago.
   bool measure_signal_latency = false;
+  // Remember "some ancestor matches" verdicts per image (fields::EventView's
+  // lineage memo). Off: every exec walks its ancestors (benchmarks compare).
+  bool lineage_memo = true;
 };
 
 struct PipelineStats {
@@ -103,6 +106,7 @@ class Pipeline {
   LostRecordsSource lost_records_source_;
   std::uint64_t lost_records_reported_ = 0;
   std::uint64_t last_reap_ns_ = 0;
+  std::uint64_t lineage_cuts_seen_ = 0;  // tree cuts the view's lineage memo accounts for
 };
 
 // The sinks' view of a signal.

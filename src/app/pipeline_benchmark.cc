@@ -185,6 +185,15 @@ void BM_ExecCycleBothPoliciesNoPrefilterMemo(benchmark::State& state) {
 }
 BENCHMARK(BM_ExecCycleBothPoliciesNoPrefilterMemo);
 
+// The same with every ancestor test walking the whole lineage (no lineage
+// memo): what remembering "some ancestor is sshd / omiagent / in /tmp" saves.
+void BM_ExecCycleBothPoliciesNoLineageMemo(benchmark::State& state) {
+  PipelineOptions options;
+  options.lineage_memo = false;
+  RunExecCycles(state, "true", options);
+}
+BENCHMARK(BM_ExecCycleBothPoliciesNoLineageMemo);
+
 // A network tool from a clean parent: Datadog's net_util_v2 evaluates its
 // variables and may match (rate-limited); picket's net_util walks ancestors.
 void BM_NetToolExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "curl", {}); }

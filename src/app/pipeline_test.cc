@@ -22,10 +22,13 @@ std::shared_ptr<const engine::RuleSet> ShippedPolicy() {
   return engine::BuildRuleSet(compiled, fields::FieldCatalogue::Default());
 }
 
-// A /tmp script (pid 10) forks and execs curl as `pid`, at `t` seconds.
-void RunCurlFromTmpScript(Pipeline& pipeline, std::uint32_t pid, std::uint64_t t) {
+constexpr events::ProcessKey kScript{.pid = 10, .start_time_ns = 5};
+
+// A /tmp script (pid 10), or `script`, forks and execs curl as `pid`, at `t`
+// seconds.
+void RunCurlFromTmpScript(Pipeline& pipeline, std::uint32_t pid, std::uint64_t t,
+                          events::ProcessKey script = kScript) {
   const std::uint64_t ns = 1'700'000'000'000'000'000ULL + t * 1'000'000'000ULL;
-  const events::ProcessKey script{.pid = 10, .start_time_ns = 5};
   const events::ProcessKey child{.pid = pid, .start_time_ns = ns};
   pipeline.Process(events::ForkEvent{.timestamp_ns = ns, .child = child, .parent = script});
   events::ExecEvent exec;
@@ -49,7 +52,7 @@ class PipelineTest : public ::testing::Test {
       : pipeline_({}, ShippedPolicy(), nullptr,
                   [this](const signals::Signal& s) { signals_.push_back(s); }) {
     auto script = std::make_shared<proc::Process>();
-    script->key = {.pid = 10, .start_time_ns = 5};
+    script->key = kScript;
     script->comm = "dropper.sh";
     script->file.path = "/tmp/dropper.sh";
     script->interpreter.path = "/usr/bin/dash";
@@ -93,6 +96,44 @@ TEST_F(PipelineTest, WithoutALostRecordsSourceNoLossesAreReported) {
   RunCurlFromTmpScript(pipeline_, 100, 0);
   ASSERT_EQ(signals_.size(), 1u);
   EXPECT_EQ(LostGap(0), 0u);
+}
+
+// `count` generations of /usr/bin/bash below `parent` (each a fork + exec,
+// two images), at `t` seconds; returns the last one.
+events::ProcessKey SpawnBashChain(Pipeline& pipeline, events::ProcessKey parent,
+                                  std::uint32_t first_pid, std::uint32_t count, std::uint64_t t) {
+  std::uint64_t ns = 1'700'000'000'000'000'000ULL + t * 1'000'000'000ULL;
+  for (std::uint32_t pid = first_pid; pid < first_pid + count; ++pid, ns += 10'000) {
+    const events::ProcessKey child{.pid = pid, .start_time_ns = ns};
+    pipeline.Process(events::ForkEvent{.timestamp_ns = ns, .child = child, .parent = parent});
+    events::ExecEvent exec;
+    exec.timestamp_ns = ns + 1000;
+    exec.process = child;
+    exec.parent = parent;
+    exec.tid = pid;
+    exec.comm = "bash";
+    exec.filename = exec.file.path = "/usr/bin/bash";
+    exec.argv = {"bash"};
+    pipeline.Process(exec);
+    parent = child;
+  }
+  return parent;
+}
+
+// net_util asks whether some ancestor lives in /tmp, and the pipeline
+// remembers the answer per image (fields::EventView's lineage memo). When the
+// tree cuts a chain that grew too deep, what is left below the cut no longer
+// reaches the /tmp script, and the remembered answers must go with it.
+TEST_F(PipelineTest, AncestorVerdictsDoNotOutliveALineageCut) {
+  events::ProcessKey bottom = SpawnBashChain(pipeline_, kScript, 1000, 30, 0);
+  RunCurlFromTmpScript(pipeline_, 5000, 1, bottom);
+  ASSERT_EQ(signals_.size(), 1u);  // 60 images below the script: within the bound
+  ASSERT_EQ(pipeline_.tree().stats().lineage_cuts, 0u);
+
+  bottom = SpawnBashChain(pipeline_, bottom, 2000, 40, 61);
+  ASSERT_GT(pipeline_.tree().stats().lineage_cuts, 0u);
+  RunCurlFromTmpScript(pipeline_, 5001, 121, bottom);
+  EXPECT_EQ(signals_.size(), 1u) << "a verdict remembered before the cut matched";
 }
 
 }  // namespace

@@ -20,6 +20,29 @@ const events::FileInfo& FileOf(const proc::Process& image, FileSelector selector
   return selector == FileSelector::kInterpreter ? image.interpreter : image.file;
 }
 
+// String attributes that are a function of the image alone (not of the user
+// name cache, the clock or the event): their verdicts may be remembered for
+// as long as the image lives.
+bool IsImageString(Attr attr) {
+  switch (attr) {
+    case Attr::kComm:
+    case Attr::kTtyName:
+    case Attr::kArgv0:
+    case Attr::kArgs:
+    case Attr::kContainerId:
+    case Attr::kCgroupId:
+    case Attr::kCgroupManager:
+    case Attr::kSyscallPath:
+    case Attr::kFilePath:
+    case Attr::kFileName:
+    case Attr::kFileExtension:
+    case Attr::kFileFilesystem:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 // Per-image values computed on first use. Strings returned as views into
@@ -309,6 +332,66 @@ secl::Value EventView::GetAt(secl::FieldId field, std::uint32_t element, std::si
 
 std::size_t EventView::IteratorLength(secl::IteratorId iterator) const {
   return iterator == catalogue_.ancestors_iterator() ? ancestors_.size() : 0;
+}
+
+std::size_t EventView::LineageKeyHash::operator()(const LineageKey& key) const {
+  std::size_t hash = std::hash<const void*>{}(key.image);
+  hash = hash * 0x9e3779b97f4a7c15ULL + std::hash<const void*>{}(key.matcher);
+  return hash * 0x9e3779b97f4a7c15ULL + key.field;
+}
+
+bool EventView::AncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher,
+                                std::size_t index) const {
+  secl::Value value =
+      ProcessValue(entry.binding.attr, *ancestors_[index], 1 + index, entry.binding.file);
+  if (value.type != entry.info.type) value = secl::Value::Zero(entry.info.type);
+  return matcher.Matches(value.string_value);
+}
+
+bool EventView::AnyElementMatches(secl::FieldId field, secl::IteratorId iterator,
+                                  const match::StringMatcher& matcher) const {
+  const FieldEntry& entry = catalogue_.entry(field);
+  if (event_ == nullptr || iterator != catalogue_.ancestors_iterator() ||
+      entry.binding.target != Target::kAncestor) {
+    return FieldSource::AnyElementMatches(field, iterator, matcher);
+  }
+  // A chain cut at kMaxAncestors is not the whole lineage: walk what is bound.
+  if (!lineage_memo_enabled_ || !IsImageString(entry.binding.attr) ||
+      ancestors_.size() >= kMaxAncestors) {
+    for (std::size_t i = 0; i < ancestors_.size(); ++i) {
+      if (AncestorMatches(entry, matcher, i)) return true;
+    }
+    return false;
+  }
+  // The nearest ancestor whose verdict is remembered answers for itself and
+  // everything above it; the images below it are tested once and remembered.
+  // A fork copy's image strings are its lineage parent's (the next element),
+  // so its verdict is that one: it is neither tested nor remembered.
+  auto is_copy_of_next = [this](std::size_t i) {
+    return i + 1 < ancestors_.size() && ancestors_[i]->copies_lineage_parent();
+  };
+  std::size_t known = 0;
+  bool matched = false;
+  for (; known < ancestors_.size(); ++known) {
+    if (is_copy_of_next(known)) continue;
+    auto it = lineage_memo_.find(LineageKey{ancestors_[known], &matcher, field});
+    if (it != lineage_memo_.end()) {
+      matched = it->second.image_or_above_matches;
+      break;
+    }
+  }
+  if (lineage_memo_.size() + known > kMaxLineageMemoEntries) lineage_memo_.clear();
+  for (std::size_t i = known; i-- > 0;) {
+    if (is_copy_of_next(i)) continue;
+    matched = matched || AncestorMatches(entry, matcher, i);
+    // An image not owned by a shared_ptr cannot be pinned, so it is not
+    // remembered (its address might be reused).
+    std::weak_ptr<const proc::Process> pin = ancestors_[i]->weak_from_this();
+    if (pin.expired()) continue;
+    lineage_memo_.emplace(LineageKey{ancestors_[i], &matcher, field},
+                          LineageVerdict{matched, std::move(pin)});
+  }
+  return matched;
 }
 
 }  // namespace picket::fields

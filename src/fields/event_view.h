@@ -14,6 +14,21 @@
 // and memoised per image for the lifetime of the binding, so the views the
 // evaluator receives stay valid until the next Bind. Not thread-safe: one
 // EventView per pipeline thread.
+//
+// Lineage memo. "Some ancestor's file.name is sshd" is asked on every exec,
+// and the answer for a process is its parent's answer plus one test: the
+// lineage above an image never changes while the image lives. So
+// AnyElementMatches remembers, per (image, field, matcher), whether the image
+// or an image above it matches, and a new exec costs one test and one lookup
+// instead of a walk up to init. Only fields that are a pure function of the
+// image are remembered (comm, file path/name, argv0, cgroup, …; not user
+// names, whose resolution may change). The memo keeps each remembered image's
+// allocation (a weak reference), so an address it holds is never reused by
+// another image. It assumes two things the owner must uphold: the matchers
+// it was asked about stay alive and unchanged, and no lineage_parent it has
+// seen changes. So it is off until the owner turns it on, and the owner must
+// call ForgetLineage() when the rule set is replaced or the tree cuts a
+// lineage (ProcessTreeStats::lineage_cuts); app::Pipeline does both.
 
 #ifndef PICKET_FIELDS_EVENT_VIEW_H_
 #define PICKET_FIELDS_EVENT_VIEW_H_
@@ -23,6 +38,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/user_names.h"
@@ -66,15 +82,47 @@ class EventView final : public secl::FieldSource {
   const proc::Process* image() const { return image_; }
   std::size_t ancestor_count() const { return ancestors_.size(); }
 
+  // Drops every remembered lineage verdict (see above).
+  void ForgetLineage() { lineage_memo_.clear(); }
+  // Off (the default): AnyElementMatches walks the ancestors every time.
+  void set_lineage_memo_enabled(bool enabled) {
+    lineage_memo_enabled_ = enabled;
+    ForgetLineage();
+  }
+  std::size_t lineage_memo_size() const { return lineage_memo_.size(); }
+  // Bound on remembered verdicts; the memo starts over when it is full.
+  static constexpr std::size_t kMaxLineageMemoEntries = 1024;
+
   // secl::FieldSource
   secl::Value Get(secl::FieldId field, std::uint32_t element) const override;
   std::size_t ArrayLength(secl::FieldId field, std::uint32_t element) const override;
   secl::Value GetAt(secl::FieldId field, std::uint32_t element, std::size_t index) const override;
   std::size_t IteratorLength(secl::IteratorId iterator) const override;
+  bool AnyElementMatches(secl::FieldId field, secl::IteratorId iterator,
+                         const match::StringMatcher& matcher) const override;
   std::int64_t NowNs() const override { return now_ns_; }
 
  private:
   struct Derived;  // memoised values of one image
+  struct LineageKey {
+    const proc::Process* image = nullptr;
+    const match::StringMatcher* matcher = nullptr;
+    secl::FieldId field = 0;
+    friend bool operator==(const LineageKey&, const LineageKey&) = default;
+  };
+  struct LineageKeyHash {
+    std::size_t operator()(const LineageKey& key) const;
+  };
+  struct LineageVerdict {
+    bool image_or_above_matches = false;
+    std::weak_ptr<const proc::Process> pin;  // keeps `image`'s address from reuse
+  };
+
+  // Whether `matcher` accepts `field` of ancestors_[first] or one above it.
+  bool AncestorsFromMatch(const FieldEntry& entry, const match::StringMatcher& matcher,
+                          std::size_t first) const;
+  bool AncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher,
+                       std::size_t index) const;
 
   const proc::Process* Resolve(const FieldBinding& binding, std::uint32_t element,
                                std::size_t& slot) const;
@@ -97,6 +145,8 @@ class EventView final : public secl::FieldSource {
   std::span<const std::string> rule_tags_;
   // Slot 0: the event's image; slot 1 + i: ancestors_[i].
   mutable std::vector<std::unique_ptr<Derived>> derived_;
+  bool lineage_memo_enabled_ = false;
+  mutable std::unordered_map<LineageKey, LineageVerdict, LineageKeyHash> lineage_memo_;
 };
 
 }  // namespace picket::fields

@@ -282,6 +282,113 @@ TEST_F(EventViewTest, AncestorsAreBounded) {
             EventView::kMaxAncestors);
 }
 
+// The lineage memo answers "some ancestor matches" exactly as the walk does,
+// over lineages that share ancestors, for attributes it remembers (file
+// path/name, comm, argv0, args) and ones it must not (user names).
+TEST_F(EventViewTest, LineageMemoAnswersAsTheWalkDoes) {
+  EventView walking(FieldCatalogue::Default(), names_, EventHostContext{"host1", "ebpf"});
+  view_.set_lineage_memo_enabled(true);
+  const std::vector<std::string> rules = {
+      R"(process.ancestors.file.name == "sshd")",
+      R"(process.ancestors.file.name in ["cron", "bash"])",
+      R"(process.ancestors.file.path in [~"/tmp/**", ~"/home/*/bin/*"])",
+      R"(process.ancestors.file.path not in [~"/usr/**"])",
+      R"(process.ancestors.comm =~ "py*")",
+      R"(process.ancestors.argv0 == "-bash")",
+      R"(process.ancestors.args =~ "*--daemon*")",
+      R"(process.ancestors.user == "root")",
+      R"(process.ancestors.file.name == "sshd" && process.ancestors.file.name != "cron")",
+  };
+  std::vector<secl::Program> programs;
+  for (const std::string& rule : rules) {
+    secl::CompileResult compiled =
+        secl::CompileFilter(rule, FieldCatalogue::Default(), environment_);
+    ASSERT_TRUE(compiled.program.has_value()) << compiled.diagnostics.RenderAll(rule);
+    programs.push_back(std::move(*compiled.program));
+  }
+  const char* paths[] = {"/usr/sbin/sshd", "/usr/sbin/cron",   "/bin/bash",
+                         "/tmp/x/run.sh",  "/usr/bin/python3", "/home/u/bin/tool"};
+  // A forest grown at random: each new process forks from a known image and
+  // execs (or not) one of the paths; every exec is evaluated on both views.
+  std::vector<proc::ProcessPtr> known = {lineage_.Exec(nullptr, 1, "/sbin/init", {"init"}, 0)};
+  std::uint32_t seed = 12345;
+  auto next = [&seed](std::uint32_t bound) {
+    seed = seed * 1103515245 + 12345;
+    return (seed >> 16) % bound;
+  };
+  std::size_t matched = 0;
+  for (std::uint32_t pid = 2; pid < 400; ++pid) {
+    proc::ProcessPtr parent = known[next(static_cast<std::uint32_t>(known.size()))];
+    proc::ProcessPtr child = lineage_.Fork(parent, pid);
+    std::string path = paths[next(6)];
+    std::vector<std::string> argv = {next(4) == 0 ? "-bash" : path};
+    if (next(3) == 0) argv.emplace_back("--daemon");
+    proc::ProcessPtr image = lineage_.Exec(child, pid, path, argv, next(2) * 1000);
+    known.push_back(next(2) == 0 ? child : image);
+    known.push_back(image);
+    exec_.timestamp_ns = kNow;
+    exec_.process = image->key;
+    event_ = exec_;
+    view_.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
+    walking.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
+    for (std::size_t r = 0; r < programs.size(); ++r) {
+      const bool expected = secl::Evaluate(programs[r], walking);
+      ASSERT_EQ(secl::Evaluate(programs[r], view_), expected) << rules[r] << " on pid " << pid;
+      matched += expected ? 1 : 0;
+    }
+  }
+  EXPECT_GT(matched, 0u);
+  EXPECT_GT(view_.lineage_memo_size(), 0u);
+  EXPECT_LE(view_.lineage_memo_size(), EventView::kMaxLineageMemoEntries);
+  EXPECT_EQ(walking.lineage_memo_size(), 0u);  // off unless turned on
+}
+
+// What the memo remembers is what answers: an ancestor changed behind its
+// back (which the tree never does) keeps its old verdict until ForgetLineage.
+TEST_F(EventViewTest, LineageMemoAnswersFromMemoryUntilForgotten) {
+  view_.set_lineage_memo_enabled(true);
+  const char* rule = R"(process.ancestors.file.name == "sshd")";
+  BuildSshTree("/usr/bin/id", {"id"});
+  EXPECT_TRUE(Matches(rule));
+  // bash and everything above it (bash's fork copy of sshd, sshd, …).
+  proc::Process* bash = image_->lineage_parent->lineage_parent.get();
+  for (proc::Process* p = bash; p != nullptr; p = p->lineage_parent.get()) {
+    p->file.path = "/usr/sbin/not-sshd";
+  }
+  auto sibling = lineage_.Exec(lineage_.Fork(image_->lineage_parent->lineage_parent, 301), 301,
+                               "/usr/bin/id", {"id"});
+  exec_.process = sibling->key;
+  event_ = exec_;
+  view_.Bind(event_, sibling.get(), static_cast<std::int64_t>(kNow));
+  EXPECT_TRUE(Matches(rule));  // bash's remembered verdict
+  view_.ForgetLineage();
+  EXPECT_EQ(view_.lineage_memo_size(), 0u);
+  view_.Bind(event_, sibling.get(), static_cast<std::int64_t>(kNow));
+  EXPECT_FALSE(Matches(rule));
+}
+
+// A remembered image keeps its address: a lineage freed and rebuilt never
+// inherits the old lineage's verdicts, however the allocator reuses memory.
+TEST_F(EventViewTest, LineageMemoNeverConfusesAFreedImageWithANewOne) {
+  view_.set_lineage_memo_enabled(true);
+  secl::CompileResult compiled = secl::CompileFilter(R"(process.ancestors.file.name == "sshd")",
+                                                     FieldCatalogue::Default(), environment_);
+  ASSERT_TRUE(compiled.program.has_value());
+  for (int round = 0; round < 50; ++round) {
+    const bool with_sshd = round % 2 == 0;
+    proc::ProcessPtr top =
+        lineage_.Exec(nullptr, 1, with_sshd ? "/usr/sbin/sshd" : "/sbin/init", {"top"});
+    proc::ProcessPtr fork = lineage_.Fork(top, 2);
+    top.reset();
+    proc::ProcessPtr image = lineage_.Exec(std::move(fork), 2, "/usr/bin/id", {"id"});
+    exec_.process = image->key;
+    event_ = exec_;
+    view_.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
+    ASSERT_EQ(secl::Evaluate(*compiled.program, view_), with_sshd) << "round " << round;
+    view_.Reset();
+  }
+}
+
 TEST_F(EventViewTest, RuleTagsAndServiceAndContainer) {
   BuildSshTree("/usr/bin/app", {"app"});
   image_->envp = {"PATH=/bin", "DD_SERVICE=billing"};

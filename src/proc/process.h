@@ -69,6 +69,13 @@ struct Process : std::enable_shared_from_this<Process> {
   bool lineage_cut = false;
 
   bool is_alive() const { return exit_time_ns == 0; }
+  // A fork copy the tree made from a fork event: everything but its keys,
+  // times, flags and cgroup id is its lineage parent's (ProcessTree::ApplyFork
+  // copies it and changes nothing else). A seeded thread image is read from
+  // /proc and may differ from its parent's current image.
+  bool copies_lineage_parent() const {
+    return is_thread && !is_exec && !from_seed && lineage_parent != nullptr;
+  }
 };
 
 using ProcessPtr = std::shared_ptr<Process>;

@@ -76,6 +76,20 @@ TEST(ProcessTreeTest, ForkCopiesParentImageAndExecReplacesIt) {
   EXPECT_EQ(child->key, Key(200));
   EXPECT_EQ(child->parent_key, Key(100));
   EXPECT_EQ(child->fork_time_ns, 20u);
+  // The contract fields::EventView's lineage memo relies on: a fork copy's
+  // image strings are its lineage parent's.
+  ASSERT_TRUE(child->copies_lineage_parent());
+  const Process& bash = *child->lineage_parent;
+  EXPECT_EQ(&bash, tree.Find(Key(100)).get());
+  EXPECT_EQ(child->comm, bash.comm);
+  EXPECT_EQ(child->file, bash.file);
+  EXPECT_EQ(child->interpreter, bash.interpreter);
+  EXPECT_EQ(child->filename, bash.filename);
+  EXPECT_EQ(child->argv, bash.argv);
+  EXPECT_EQ(child->tty, bash.tty);
+  EXPECT_EQ(child->cgroup_path, bash.cgroup_path);
+  EXPECT_EQ(child->container_id, bash.container_id);
+  EXPECT_FALSE(bash.copies_lineage_parent());  // an exec image
 
   ConstProcessPtr curl =
       tree.ApplyExec(Exec(Key(200), Key(100), "/usr/bin/curl", {"curl", "x"}, 21));

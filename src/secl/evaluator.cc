@@ -48,6 +48,10 @@ class Evaluation {
         return Compare(node);
       case BoolKind::kStringMatch: {
         const match::StringMatcher& matcher = code_.matchers[node.set];
+        if (IsWholeIteratorScalar(code_.operands[node.lhs])) {
+          const Operand& operand = code_.operands[node.lhs];
+          return fields_.AnyElementMatches(operand.field, operand.iterator, matcher) != node.negate;
+        }
         const bool found = ForEach(
             node.lhs, [&matcher](const Value& v) { return matcher.Matches(v.string_value); });
         return found != node.negate;
@@ -87,6 +91,14 @@ class Evaluation {
       }
     }
     return false;
+  }
+
+  // A scalar field read on every element of its iterator (not a register,
+  // not one index): ForEach would visit Get(field, e) for each e in order,
+  // which is what FieldSource::AnyElementMatches answers.
+  static bool IsWholeIteratorScalar(const Operand& operand) {
+    return operand.kind == OperandKind::kField && operand.iterator != kNoIterator &&
+           operand.access == FieldAccess::kAllElements && !operand.field_is_array;
   }
 
   // Calls visit(value) for every scalar the operand yields, stopping at the

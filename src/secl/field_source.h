@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "match/string_matcher.h"
 #include "secl/schema.h"
 #include "secl/value.h"
 
@@ -39,6 +40,19 @@ class FieldSource {
   virtual Value GetAt(FieldId field, std::uint32_t element, std::size_t index) const = 0;
   // Number of elements of an iterator (process.ancestors: the chain length).
   virtual std::size_t IteratorLength(IteratorId iterator) const = 0;
+  // Whether `matcher` accepts the value of the scalar string `field` of some
+  // element of `iterator` (`process.ancestors.file.name in [...]`). Must
+  // answer exactly what Get(field, e) for every e below IteratorLength would;
+  // a source may answer from what it remembers of earlier events (a lineage
+  // shared by many processes). The default walks the elements.
+  virtual bool AnyElementMatches(FieldId field, IteratorId iterator,
+                                 const match::StringMatcher& matcher) const {
+    const std::size_t length = IteratorLength(iterator);
+    for (std::size_t e = 0; e < length; ++e) {
+      if (matcher.Matches(Get(field, static_cast<std::uint32_t>(e)).string_value)) return true;
+    }
+    return false;
+  }
   // Wall-clock "now" in ns since the Unix epoch, for duration comparisons
   // (`container.created_at > 5m` compares now − created_at with 5 min). The
   // evaluator calls it at most once per Evaluate and reuses the value, so
