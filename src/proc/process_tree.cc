@@ -80,10 +80,30 @@ ProcessPtr ProcessTree::ResolveOrOrphan(const events::ProcessKey& key) {
   return orphan;
 }
 
-void ProcessTree::Touch(Entry& entry) { lru_.splice(lru_.end(), lru_, entry.lru_position); }
+void ProcessTree::LinkMostRecent(Entry& entry) {
+  entry.less_recent = most_recent_;
+  entry.more_recent = nullptr;
+  if (most_recent_ != nullptr) most_recent_->more_recent = &entry;
+  most_recent_ = &entry;
+  if (least_recent_ == nullptr) least_recent_ = &entry;
+}
+
+void ProcessTree::Unlink(Entry& entry) {
+  (entry.less_recent != nullptr ? entry.less_recent->more_recent : least_recent_) =
+      entry.more_recent;
+  (entry.more_recent != nullptr ? entry.more_recent->less_recent : most_recent_) =
+      entry.less_recent;
+  entry.less_recent = entry.more_recent = nullptr;
+}
+
+void ProcessTree::Touch(Entry& entry) {
+  if (most_recent_ == &entry) return;
+  Unlink(entry);
+  LinkMostRecent(entry);
+}
 
 void ProcessTree::Erase(std::unordered_map<std::uint32_t, Entry>::iterator it) {
-  lru_.erase(it->second.lru_position);
+  Unlink(it->second);
   index_.erase(it);
 }
 
@@ -99,8 +119,8 @@ void ProcessTree::EvictOne() {
       return;
     }
   }
-  if (lru_.empty()) return;
-  Erase(index_.find(lru_.front()));
+  if (least_recent_ == nullptr) return;
+  Erase(index_.find(least_recent_->image->key.pid));
   ++stats_.evictions;
 }
 
@@ -114,9 +134,10 @@ void ProcessTree::Index(ProcessPtr image, bool start_time_is_approximate) {
     return;
   }
   while (index_.size() >= limits_.max_processes) EvictOne();
-  lru_.push_back(pid);
-  Entry entry{std::move(image), start_time_is_approximate, std::prev(lru_.end())};
-  index_.emplace(pid, std::move(entry));
+  auto [inserted, _] = index_.emplace(
+      pid,
+      Entry{.image = std::move(image), .start_time_is_approximate = start_time_is_approximate});
+  LinkMostRecent(inserted->second);
 }
 
 void ProcessTree::Link(Process& image, ProcessPtr parent) {

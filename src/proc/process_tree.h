@@ -49,7 +49,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <queue>
 #include <unordered_map>
@@ -158,7 +157,10 @@ class ProcessTree {
   struct Entry {
     ProcessPtr image;
     bool start_time_is_approximate = false;  // seeded and not yet confirmed by an event
-    std::list<std::uint32_t>::iterator lru_position;
+    // Recency list through the entries themselves (the index's nodes do not
+    // move), so indexing a pid allocates nothing beyond its map node.
+    Entry* less_recent = nullptr;
+    Entry* more_recent = nullptr;
   };
   struct ReapCandidate {
     std::uint64_t reap_at_ns = 0;
@@ -177,6 +179,8 @@ class ProcessTree {
   // Makes `image` the current image of its pid, evicting if the index is full.
   void Index(ProcessPtr image, bool start_time_is_approximate);
   void Touch(Entry& entry);
+  void LinkMostRecent(Entry& entry);
+  void Unlink(Entry& entry);
   void EvictOne();
   void Erase(std::unordered_map<std::uint32_t, Entry>::iterator it);
   // Sets image->lineage_parent and keeps the chain within the depth bound.
@@ -185,7 +189,8 @@ class ProcessTree {
   ProcessTreeLimits limits_;
   ProcessTreeStats stats_;
   std::unordered_map<std::uint32_t, Entry> index_;
-  std::list<std::uint32_t> lru_;  // least recently active pid first
+  Entry* least_recent_ = nullptr;  // ends of the recency list through the entries
+  Entry* most_recent_ = nullptr;
   std::priority_queue<ReapCandidate, std::vector<ReapCandidate>, std::greater<>> exited_;
 };
 
