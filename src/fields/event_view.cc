@@ -46,7 +46,9 @@ bool IsImageString(Attr attr) {
 }  // namespace
 
 // Per-image values computed on first use. Strings returned as views into
-// these members stay valid until the next Bind.
+// these members stay valid until the next Bind. The objects outlive the
+// binding (Reset clears the ones used) so an event costs no allocation of
+// its own here.
 struct EventView::Derived {
   std::optional<std::string> args;
   std::optional<ArgsFlagsAndOptions> flags_and_options;
@@ -54,6 +56,15 @@ struct EventView::Derived {
   // user, group, euser, egroup, fsuser, fsgroup, file user/group (executable,
   // interpreter): names copied out of UserNames, whose cache may evict.
   std::array<std::optional<std::string>, 10> names;
+  bool in_use = false;
+
+  void Clear() {
+    args.reset();
+    flags_and_options.reset();
+    env_names.reset();
+    for (std::optional<std::string>& name : names) name.reset();
+    in_use = false;
+  }
 };
 
 EventView::EventView(const FieldCatalogue& catalogue, UserNames& user_names)
@@ -94,7 +105,8 @@ void EventView::Reset() {
   synthesized_.reset();
   ancestors_.clear();
   rule_tags_ = {};
-  for (auto& derived : derived_) derived.reset();
+  for (std::size_t slot : derived_in_use_) derived_[slot]->Clear();
+  derived_in_use_.clear();
 }
 
 const proc::Process* EventView::Resolve(const FieldBinding& binding, std::uint32_t element,
@@ -119,7 +131,12 @@ const proc::Process* EventView::Resolve(const FieldBinding& binding, std::uint32
 EventView::Derived& EventView::DerivedFor(const proc::Process& /*image*/, std::size_t slot) const {
   if (derived_.size() <= slot) derived_.resize(slot + 1);
   if (!derived_[slot]) derived_[slot] = std::make_unique<Derived>();
-  return *derived_[slot];
+  Derived& derived = *derived_[slot];
+  if (!derived.in_use) {
+    derived.in_use = true;
+    derived_in_use_.push_back(slot);
+  }
+  return derived;
 }
 
 secl::Value EventView::Get(secl::FieldId field, std::uint32_t element) const {

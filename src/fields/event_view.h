@@ -145,6 +145,7 @@ class EventView final : public secl::FieldSource {
   std::span<const std::string> rule_tags_;
   // Slot 0: the event's image; slot 1 + i: ancestors_[i].
   mutable std::vector<std::unique_ptr<Derived>> derived_;
+  mutable std::vector<std::size_t> derived_in_use_;  // slots to clear on Reset
   bool lineage_memo_enabled_ = false;
   mutable std::unordered_map<LineageKey, LineageVerdict, LineageKeyHash> lineage_memo_;
 };

@@ -13,6 +13,7 @@ bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; 
 
 ArgsFlagsAndOptions DeriveArgsFlagsAndOptions(const std::vector<std::string>& argv) {
   ArgsFlagsAndOptions result;
+  if (argv.size() > 1) result.flags.reserve(argv.size() - 1);
   for (std::size_t i = 1; i < argv.size(); ++i) {
     std::string_view arg = argv[i];
     if (arg.size() <= 1 || arg.front() != '-') continue;
