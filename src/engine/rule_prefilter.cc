@@ -102,13 +102,16 @@ std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program,
 }
 
 RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs,
-                             std::span<const secl::FieldId> per_rule_fields)
+                             std::span<const secl::FieldId> per_rule_fields,
+                             const FieldAliases& aliases)
     : positions_(programs.size()) {
-  auto group_of = [this](const GuardAtom& atom) -> FieldGroup& {
+  auto group_of = [this, &aliases](const GuardAtom& atom) -> FieldGroup& {
+    auto alias = aliases.find(atom.field);
+    const secl::FieldId field = alias != aliases.end() ? alias->second : atom.field;
     for (FieldGroup& group : groups_) {
-      if (group.field == atom.field) return group;
+      if (group.field == field) return group;
     }
-    groups_.push_back(FieldGroup{.field = atom.field, .is_array = atom.is_array});
+    groups_.push_back(FieldGroup{.field = field, .is_array = atom.is_array});
     return groups_.back();
   };
   for (std::uint32_t position = 0; position < programs.size(); ++position) {

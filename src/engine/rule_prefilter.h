@@ -104,11 +104,17 @@ class RulePrefilter {
     std::uint64_t misses_ = 0;
   };
 
+  // Field → another field that reads the same value on every event
+  // (secl::FieldInfo::same_value_as); atoms on both are one field group, read
+  // and looked up once per event.
+  using FieldAliases = std::unordered_map<secl::FieldId, secl::FieldId>;
+
   RulePrefilter() = default;
   // `programs[i]` is the rule at bucket position i; `per_rule_fields` as for
   // DeriveGuard.
   explicit RulePrefilter(const std::vector<const secl::Program*>& programs,
-                         std::span<const secl::FieldId> per_rule_fields = {});
+                         std::span<const secl::FieldId> per_rule_fields = {},
+                         const FieldAliases& aliases = {});
 
   // Resizes `candidates` to the bucket size and sets candidates[i] to 1 for
   // every position whose rule may match the event `fields` is bound to; a 0
@@ -118,6 +124,8 @@ class RulePrefilter {
               Memo* memo = nullptr) const;
 
   std::size_t positions() const { return positions_; }
+  // Fields read per event (one per group of atoms on the same value).
+  std::size_t fields_read() const { return groups_.size(); }
   std::size_t guarded() const { return positions_ - always_.size(); }
   // Positions evaluated for every event (no guard could be derived).
   const std::vector<std::uint32_t>& always_evaluated() const { return always_; }

@@ -418,6 +418,39 @@ TEST_F(PrefilterEquivalenceTest, MemoIsBoundedAndGivesUpOnValuesThatDoNotRepeat)
   EXPECT_GT(memo.hits(), events);
 }
 
+// exec.args and process.args are one value under two names: the prefilter
+// reads it once for the rules on either name and still selects each rule
+// exactly when its own literal is there.
+TEST_F(PrefilterEquivalenceTest, AliasedFieldsAreReadOnce) {
+  const std::string text = R"(rules:
+  - id: by_exec_args
+    expression: exec.args == "--alpha"
+  - id: by_process_args
+    expression: process.args == "--beta" && exec.comm != ""
+  - id: by_comm
+    expression: exec.comm == "tool"
+)";
+  auto compiled = std::make_shared<policy::CompiledPolicy>(
+      policy::LoadPolicies({{.path = "alias.policy", .text = text}}, {}));
+  ASSERT_TRUE(compiled->diagnostics.empty());
+  std::shared_ptr<const RuleSet> rules = BuildRuleSet(compiled, fields::FieldCatalogue::Default());
+  ASSERT_NE(rules->Prefilter("exec"), nullptr);
+  EXPECT_EQ(rules->Prefilter("exec")->fields_read(), 2u);  // args, comm
+  Engine engine({}, rules);
+  for (const auto& [arg, expected] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"--alpha", {"by_exec_args"}}, {"--beta", {"by_process_args"}}, {"--gamma", {}}}) {
+    Scenario s = Make({.parent_path = "/usr/bin/bash",
+                       .parent_comm = "bash",
+                       .path = "/usr/bin/true",
+                       .comm = "true",
+                       .args = {arg}},
+                      100, kT0);
+    view_.Bind(s.event, s.image.get(), static_cast<std::int64_t>(kT0));
+    EXPECT_EQ(Ids(engine.Evaluate("exec", view_, s.image.get(), kT0)), expected) << arg;
+    view_.Reset();
+  }
+}
+
 // event.rule.tags reads the tags of the rule being evaluated: with the
 // prefilter on, a rule testing its own tags still matches and one testing
 // another rule's tags still does not.

@@ -87,6 +87,13 @@ std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::Compil
   if (const secl::FieldInfo* tags = schema.Find("event.rule.tags")) {
     per_rule_fields.push_back(tags->id);
   }
+  RulePrefilter::FieldAliases aliases;
+  schema.ForEachFieldName([&schema, &aliases](std::string_view name) {
+    const secl::FieldInfo* field = schema.Find(name);
+    if (field != nullptr && field->same_value_as != secl::kNoField) {
+      aliases.emplace(field->id, field->same_value_as);
+    }
+  });
   for (auto& [event_type, indices] : set->buckets) {
     std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
       const policy::CompiledRule& ra = *set->rules[a].compiled;
@@ -97,7 +104,7 @@ std::shared_ptr<const RuleSet> BuildRuleSet(std::shared_ptr<const policy::Compil
     std::vector<const secl::Program*> programs;
     programs.reserve(indices.size());
     for (std::size_t index : indices) programs.push_back(&set->rules[index].compiled->program);
-    set->prefilters.emplace(event_type, RulePrefilter(programs, per_rule_fields));
+    set->prefilters.emplace(event_type, RulePrefilter(programs, per_rule_fields, aliases));
   }
   return set;
 }

@@ -504,6 +504,25 @@ void FieldCatalogue::Add(std::string name, secl::ScalarType type, bool is_array,
   entry.binding = binding;
   entry.available_on = available_on;
   entry.doc = doc;
+  // The same attribute of the same image, read the same way, under another
+  // name (exec.* and process.* on an exec). Event-level fields are left
+  // alone: event.rule.tags changes from one rule to the next.
+  if (entry.info.is_supported && binding.target != Target::kEvent) {
+    for (const FieldEntry& earlier : entries_) {
+      if (earlier.binding.attr == binding.attr && earlier.binding.target == binding.target &&
+          earlier.binding.file == binding.file && earlier.info.type == entry.info.type &&
+          earlier.info.is_array == entry.info.is_array &&
+          earlier.info.iterator == entry.info.iterator &&
+          earlier.info.is_path == entry.info.is_path &&
+          earlier.info.is_case_insensitive == entry.info.is_case_insensitive &&
+          earlier.info.is_regex_case_insensitive == entry.info.is_regex_case_insensitive) {
+        entry.info.same_value_as = earlier.info.same_value_as != secl::kNoField
+                                       ? earlier.info.same_value_as
+                                       : earlier.info.id;
+        break;
+      }
+    }
+  }
   by_name_.emplace(stored, entry.info.id);
   entries_.push_back(entry);
 }

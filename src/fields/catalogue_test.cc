@@ -125,6 +125,44 @@ TEST(FieldCatalogueTest, IdsAreDenseAndNamesUnique) {
   EXPECT_EQ(visited, catalogue.entries().size());
 }
 
+// Fields that read one attribute of one image under two names say so, and
+// nothing else does: the prefilter reads an aliased value once for both.
+TEST(FieldCatalogueTest, SameValueAliasesShareTheirBinding) {
+  const FieldCatalogue& catalogue = FieldCatalogue::Default();
+  auto alias_of = [&](std::string_view name) {
+    const secl::FieldInfo* info = catalogue.Find(name);
+    EXPECT_NE(info, nullptr) << name;
+    return info == nullptr ? secl::kNoField : info->same_value_as;
+  };
+  auto id = [&](std::string_view name) { return catalogue.Find(name)->id; };
+  auto same = [&](std::string_view a, std::string_view b) {
+    const secl::FieldId ca = alias_of(a) == secl::kNoField ? id(a) : alias_of(a);
+    const secl::FieldId cb = alias_of(b) == secl::kNoField ? id(b) : alias_of(b);
+    return ca == cb;
+  };
+  EXPECT_TRUE(same("exec.args", "process.args"));
+  EXPECT_TRUE(same("exec.file.path", "process.file.path"));
+  EXPECT_TRUE(same("exec.args_flags", "process.args_flags"));
+  EXPECT_FALSE(same("process.file.name", "process.parent.file.name"));
+  EXPECT_FALSE(same("exec.file.path", "exec.interpreter.file.path"));
+  EXPECT_FALSE(same("process.file.name", "process.file.path"));
+  EXPECT_EQ(alias_of("event.rule.tags"), secl::kNoField);  // differs from rule to rule
+  for (const FieldEntry& entry : catalogue.entries()) {
+    const secl::FieldId alias = entry.info.same_value_as;
+    if (alias == secl::kNoField) continue;
+    ASSERT_LT(alias, entry.info.id) << entry.info.name;
+    const FieldEntry& canonical = catalogue.entry(alias);
+    EXPECT_EQ(canonical.info.same_value_as, secl::kNoField) << entry.info.name;
+    EXPECT_EQ(canonical.binding.attr, entry.binding.attr) << entry.info.name;
+    EXPECT_EQ(canonical.binding.target, entry.binding.target) << entry.info.name;
+    EXPECT_EQ(canonical.binding.file, entry.binding.file) << entry.info.name;
+    EXPECT_EQ(canonical.info.type, entry.info.type) << entry.info.name;
+    EXPECT_EQ(canonical.info.is_array, entry.info.is_array) << entry.info.name;
+    EXPECT_NE(entry.binding.target, Target::kEvent) << entry.info.name;
+    EXPECT_TRUE(entry.info.is_supported) << entry.info.name;
+  }
+}
+
 // Every field default.policy uses (spec §18.5) is known, except the
 // Windows-only ones.
 TEST(FieldCatalogueTest, KnowsEveryFieldOfTheDefaultPolicy) {

@@ -30,6 +30,7 @@ namespace picket::secl {
 using FieldId = std::uint32_t;     // dense: fields/ numbers its table 0..n-1
 using IteratorId = std::uint16_t;  // dense as well
 inline constexpr IteratorId kNoIterator = 0xffff;
+inline constexpr FieldId kNoField = 0xffffffff;
 
 struct FieldInfo {
   FieldId id = 0;
@@ -57,6 +58,11 @@ struct FieldInfo {
   // them still compile (so authoring mistakes are reported) and the policy
   // loader skips them with a warning naming the field.
   bool is_supported = true;
+  // Another field that reads the same value on every event this one does
+  // (exec.args and process.args: one attribute under two names), the lowest
+  // such id; kNoField when there is none. Lets a per-event reader of many
+  // fields (engine::RulePrefilter) read and look up the value once.
+  FieldId same_value_as = kNoField;
 };
 
 struct IteratorInfo {
