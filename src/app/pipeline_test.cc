@@ -24,23 +24,34 @@ std::shared_ptr<const engine::RuleSet> ShippedPolicy() {
 
 constexpr events::ProcessKey kScript{.pid = 10, .start_time_ns = 5};
 
+std::uint64_t SecondsToNs(std::uint64_t t) {
+  return 1'700'000'000'000'000'000ULL + t * 1'000'000'000ULL;
+}
+
+// `parent` forks `child` at `ns`, and the child execs `path` 1 µs later.
+void ForkAndExec(Pipeline& pipeline, events::ProcessKey parent, events::ProcessKey child,
+                 std::uint64_t ns, const std::string& path, std::vector<std::string> argv) {
+  pipeline.Process(events::ForkEvent{.timestamp_ns = ns, .child = child, .parent = parent});
+  events::ExecEvent exec;
+  exec.timestamp_ns = ns + 1000;
+  exec.process = child;
+  exec.parent = parent;
+  exec.tid = child.pid;
+  exec.comm = path.substr(path.rfind('/') + 1);
+  exec.filename = exec.file.path = path;
+  exec.argv = std::move(argv);
+  exec.cgroup_path = "/user.slice";
+  pipeline.Process(exec);
+}
+
 // A /tmp script (pid 10), or `script`, forks and execs curl as `pid`, at `t`
 // seconds.
 void RunCurlFromTmpScript(Pipeline& pipeline, std::uint32_t pid, std::uint64_t t,
                           events::ProcessKey script = kScript) {
-  const std::uint64_t ns = 1'700'000'000'000'000'000ULL + t * 1'000'000'000ULL;
+  const std::uint64_t ns = SecondsToNs(t);
   const events::ProcessKey child{.pid = pid, .start_time_ns = ns};
-  pipeline.Process(events::ForkEvent{.timestamp_ns = ns, .child = child, .parent = script});
-  events::ExecEvent exec;
-  exec.timestamp_ns = ns + 1000;
-  exec.process = child;
-  exec.parent = script;
-  exec.tid = pid;
-  exec.comm = "curl";
-  exec.filename = exec.file.path = "/usr/bin/curl";
-  exec.argv = {"curl", "-s", "http://updates.example.internal/x"};
-  exec.cgroup_path = "/user.slice";
-  pipeline.Process(exec);
+  ForkAndExec(pipeline, script, child, ns, "/usr/bin/curl",
+              {"curl", "-s", "http://updates.example.internal/x"});
   pipeline.Process(events::ExitEvent{.timestamp_ns = ns + 2000, .process = child});
 }
 
@@ -102,19 +113,10 @@ TEST_F(PipelineTest, WithoutALostRecordsSourceNoLossesAreReported) {
 // two images), at `t` seconds; returns the last one.
 events::ProcessKey SpawnBashChain(Pipeline& pipeline, events::ProcessKey parent,
                                   std::uint32_t first_pid, std::uint32_t count, std::uint64_t t) {
-  std::uint64_t ns = 1'700'000'000'000'000'000ULL + t * 1'000'000'000ULL;
+  std::uint64_t ns = SecondsToNs(t);
   for (std::uint32_t pid = first_pid; pid < first_pid + count; ++pid, ns += 10'000) {
     const events::ProcessKey child{.pid = pid, .start_time_ns = ns};
-    pipeline.Process(events::ForkEvent{.timestamp_ns = ns, .child = child, .parent = parent});
-    events::ExecEvent exec;
-    exec.timestamp_ns = ns + 1000;
-    exec.process = child;
-    exec.parent = parent;
-    exec.tid = pid;
-    exec.comm = "bash";
-    exec.filename = exec.file.path = "/usr/bin/bash";
-    exec.argv = {"bash"};
-    pipeline.Process(exec);
+    ForkAndExec(pipeline, parent, child, ns, "/usr/bin/bash", {"bash"});
     parent = child;
   }
   return parent;
