@@ -19,10 +19,11 @@
 // and the answer for a process is its parent's answer plus one test: the
 // lineage above an image never changes while the image lives. So
 // AnyElementMatches remembers, per (image, field, matcher), whether the image
-// or an image above it matches, and a new exec costs one test and one lookup
-// instead of a walk up to init. Only fields that are a pure function of the
-// image are remembered (comm, file path/name, argv0, cgroup, …; not user
-// names, whose resolution may change). The memo keeps each remembered image's
+// or an image above it matches, and a new exec costs a lookup (plus a test of
+// each new image below the nearest remembered one) instead of a walk to
+// init. Only fields that are a pure function of the image are remembered
+// (comm, file path/name, argv0, cgroup, …; not user names, whose resolution
+// may change). The memo keeps each remembered image's
 // allocation (a weak reference), so an address it holds is never reused by
 // another image. It assumes two things the owner must uphold: the matchers
 // it was asked about stay alive and unchanged, and no lineage_parent it has
@@ -118,9 +119,7 @@ class EventView final : public secl::FieldSource {
     std::weak_ptr<const proc::Process> pin;  // keeps `image`'s address from reuse
   };
 
-  // Whether `matcher` accepts `field` of ancestors_[first] or one above it.
-  bool AncestorsFromMatch(const FieldEntry& entry, const match::StringMatcher& matcher,
-                          std::size_t first) const;
+  // Whether `matcher` accepts `entry`'s field of ancestors_[index].
   bool AncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher,
                        std::size_t index) const;
 
