@@ -345,11 +345,16 @@ TEST_F(EventViewTest, LineageMemoAnswersAsTheWalkDoes) {
 
 // What the memo remembers is what answers: an ancestor changed behind its
 // back (which the tree never does) keeps its old verdict until ForgetLineage.
+// One compiled rule throughout: the memo names the matcher it was asked
+// about, and a recompiled rule is another matcher.
 TEST_F(EventViewTest, LineageMemoAnswersFromMemoryUntilForgotten) {
   view_.set_lineage_memo_enabled(true);
-  const char* rule = R"(process.ancestors.file.name == "sshd")";
+  secl::CompileResult compiled = secl::CompileFilter(R"(process.ancestors.file.name == "sshd")",
+                                                     FieldCatalogue::Default(), environment_);
+  ASSERT_TRUE(compiled.program.has_value());
+  auto matches = [&] { return secl::Evaluate(*compiled.program, view_); };
   BuildSshTree("/usr/bin/id", {"id"});
-  EXPECT_TRUE(Matches(rule));
+  EXPECT_TRUE(matches());
   // bash and everything above it (bash's fork copy of sshd, sshd, …).
   proc::Process* bash = image_->lineage_parent->lineage_parent.get();
   for (proc::Process* p = bash; p != nullptr; p = p->lineage_parent.get()) {
@@ -360,11 +365,11 @@ TEST_F(EventViewTest, LineageMemoAnswersFromMemoryUntilForgotten) {
   exec_.process = sibling->key;
   event_ = exec_;
   view_.Bind(event_, sibling.get(), static_cast<std::int64_t>(kNow));
-  EXPECT_TRUE(Matches(rule));  // bash's remembered verdict
+  EXPECT_TRUE(matches());  // bash's remembered verdict
   view_.ForgetLineage();
   EXPECT_EQ(view_.lineage_memo_size(), 0u);
   view_.Bind(event_, sibling.get(), static_cast<std::int64_t>(kNow));
-  EXPECT_FALSE(Matches(rule));
+  EXPECT_FALSE(matches());
 }
 
 // A remembered image keeps its address: a lineage freed and rebuilt never
