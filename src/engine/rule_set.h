@@ -7,10 +7,10 @@
 #ifndef PICKET_ENGINE_RULE_SET_H_
 #define PICKET_ENGINE_RULE_SET_H_
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/rate_limiter.h"
@@ -30,12 +30,20 @@ struct Rule {
 };
 
 struct RuleSet {
+  // Looked up with the event type of every event: hashed, not ordered.
+  struct EventTypeHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename T>
+  using ByEventType = std::unordered_map<std::string, T, EventTypeHash, std::equal_to<>>;
+
   std::shared_ptr<const policy::CompiledPolicy> policy;
   std::vector<Rule> rules;
   // Event type → indices into `rules`, in evaluation order.
-  std::map<std::string, std::vector<std::size_t>, std::less<>> buckets;
+  ByEventType<std::vector<std::size_t>> buckets;
   // Event type → candidate selection over the positions of its bucket.
-  std::map<std::string, RulePrefilter, std::less<>> prefilters;
+  ByEventType<RulePrefilter> prefilters;
   std::vector<VariableSpec> variables;
 
   const std::vector<std::size_t>* Bucket(std::string_view event_type) const;
