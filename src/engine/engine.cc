@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstring>
+
 namespace picket::engine {
 namespace {
 
@@ -86,8 +88,15 @@ std::vector<Match> Engine::Evaluate(std::string_view event_type, fields::EventVi
   }
   for (std::size_t position = 0; position < bucket->size(); ++position) {
     if (prefilter != nullptr && candidates_[position] == 0) {
-      ++stats_.rules_skipped;
-      continue;
+      // Most positions are ruled out: find the next candidate a word at a time.
+      const void* next = std::memchr(candidates_.data() + position, 1, bucket->size() - position);
+      const std::size_t candidate =
+          next == nullptr ? bucket->size()
+                          : static_cast<std::size_t>(static_cast<const std::uint8_t*>(next) -
+                                                     candidates_.data());
+      stats_.rules_skipped += candidate - position;
+      position = candidate;
+      if (position == bucket->size()) break;
     }
     const Rule& rule = rules_->rules[(*bucket)[position]];
     view.set_rule_tags(rule.compiled->product_tags);
