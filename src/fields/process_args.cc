@@ -1,8 +1,7 @@
 #include "fields/process_args.h"
 
-#include <string.h>
-
 #include <cctype>
+#include <cstring>  // memrchr (GNU)
 
 namespace picket::fields {
 namespace {
