@@ -90,13 +90,26 @@ void EventView::Bind(const events::Event& event, const proc::Process* image, std
     }
   }
   image_ = image;
-  if (image_ != nullptr) {
-    for (const proc::Process* ancestor = image_->lineage_parent.get();
-         ancestor != nullptr && ancestors_.size() < kMaxAncestors;
-         ancestor = ancestor->lineage_parent.get()) {
-      ancestors_.push_back(ancestor);
-    }
+}
+
+const std::vector<const proc::Process*>& EventView::Ancestors() const {
+  if (ancestors_bound_) return ancestors_;
+  ancestors_bound_ = true;
+  if (image_ == nullptr) return ancestors_;
+  for (const proc::Process* ancestor = image_->lineage_parent.get();
+       ancestor != nullptr && ancestors_.size() < kMaxAncestors;
+       ancestor = ancestor->lineage_parent.get()) {
+    ancestors_.push_back(ancestor);
   }
+  return ancestors_;
+}
+
+bool EventView::LineageKnownShort() const {
+  // lineage_depth is the tree's upper bound of the images above an image; an
+  // image made outside a tree leaves it 0 while having a parent, and is
+  // walked instead.
+  if (image_->lineage_parent == nullptr) return true;
+  return image_->lineage_depth != 0 && image_->lineage_depth < kMaxAncestors;
 }
 
 void EventView::Reset() {
@@ -104,6 +117,7 @@ void EventView::Reset() {
   image_ = nullptr;
   synthesized_.reset();
   ancestors_.clear();
+  ancestors_bound_ = false;
   rule_tags_ = {};
   for (std::size_t slot : derived_in_use_) derived_[slot]->Clear();
   derived_in_use_.clear();
@@ -117,11 +131,13 @@ const proc::Process* EventView::Resolve(const FieldBinding& binding, std::uint32
       return image_;
     case Target::kParent:
       slot = 1;
-      return ancestors_.empty() ? nullptr : ancestors_.front();
-    case Target::kAncestor:
-      if (element >= ancestors_.size()) return nullptr;
+      return image_ == nullptr ? nullptr : image_->lineage_parent.get();
+    case Target::kAncestor: {
+      const std::vector<const proc::Process*>& ancestors = Ancestors();
+      if (element >= ancestors.size()) return nullptr;
       slot = 1 + element;
-      return ancestors_[element];
+      return ancestors[element];
+    }
     case Target::kEvent:
       return nullptr;
   }
@@ -348,7 +364,7 @@ secl::Value EventView::GetAt(secl::FieldId field, std::uint32_t element, std::si
 }
 
 std::size_t EventView::IteratorLength(secl::IteratorId iterator) const {
-  return iterator == catalogue_.ancestors_iterator() ? ancestors_.size() : 0;
+  return iterator == catalogue_.ancestors_iterator() ? Ancestors().size() : 0;
 }
 
 std::size_t EventView::LineageKeyHash::operator()(const LineageKey& key) const {
@@ -358,11 +374,19 @@ std::size_t EventView::LineageKeyHash::operator()(const LineageKey& key) const {
 }
 
 bool EventView::AncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher,
-                                std::size_t index) const {
-  secl::Value value =
-      ProcessValue(entry.binding.attr, *ancestors_[index], 1 + index, entry.binding.file);
+                                const proc::Process& ancestor, std::size_t index) const {
+  secl::Value value = ProcessValue(entry.binding.attr, ancestor, 1 + index, entry.binding.file);
   if (value.type != entry.info.type) value = secl::Value::Zero(entry.info.type);
   return matcher.Matches(value.string_value);
+}
+
+bool EventView::AnyBoundAncestorMatches(const FieldEntry& entry,
+                                        const match::StringMatcher& matcher) const {
+  const std::vector<const proc::Process*>& ancestors = Ancestors();
+  for (std::size_t i = 0; i < ancestors.size(); ++i) {
+    if (AncestorMatches(entry, matcher, *ancestors[i], i)) return true;
+  }
+  return false;
 }
 
 bool EventView::AnyElementMatches(secl::FieldId field, secl::IteratorId iterator,
@@ -372,40 +396,45 @@ bool EventView::AnyElementMatches(secl::FieldId field, secl::IteratorId iterator
       entry.binding.target != Target::kAncestor) {
     return FieldSource::AnyElementMatches(field, iterator, matcher);
   }
-  // A chain cut at kMaxAncestors is not the whole lineage: walk what is bound.
-  if (!lineage_memo_enabled_ || !IsImageString(entry.binding.attr) ||
-      ancestors_.size() >= kMaxAncestors) {
-    for (std::size_t i = 0; i < ancestors_.size(); ++i) {
-      if (AncestorMatches(entry, matcher, i)) return true;
-    }
-    return false;
+  // A chain longer than kMaxAncestors is not the whole lineage: walk what is
+  // bound.
+  if (!lineage_memo_enabled_ || !IsImageString(entry.binding.attr) || image_ == nullptr ||
+      !LineageKnownShort()) {
+    return AnyBoundAncestorMatches(entry, matcher);
   }
   // The nearest ancestor whose verdict is remembered answers for itself and
   // everything above it; the images below it are tested once and remembered.
-  // A fork copy's image strings are its lineage parent's (the next element),
-  // so its verdict is that one: it is neither tested nor remembered.
-  auto is_copy_of_next = [this](std::size_t i) {
-    return i + 1 < ancestors_.size() && ancestors_[i]->copies_lineage_parent();
-  };
-  std::size_t known = 0;
+  // A fork copy's image strings are its lineage parent's (the next image up),
+  // so its verdict is that one: it is neither tested nor remembered. Only
+  // the images up to the remembered one are visited.
+  unremembered_.clear();
   bool matched = false;
-  for (; known < ancestors_.size(); ++known) {
-    if (is_copy_of_next(known)) continue;
-    auto it = lineage_memo_.find(LineageKey{ancestors_[known], &matcher, field});
-    if (it != lineage_memo_.end()) {
-      matched = it->second.image_or_above_matches;
-      break;
+  for (const proc::Process* ancestor = image_->lineage_parent.get(); ancestor != nullptr;
+       ancestor = ancestor->lineage_parent.get()) {
+    if (unremembered_.size() == kMaxAncestors) {
+      // The depth bound was wrong (an image linked outside the tree): the
+      // bounded walk answers, as it would have without the memo.
+      return AnyBoundAncestorMatches(entry, matcher);
     }
+    if (!ancestor->copies_lineage_parent()) {
+      auto it = lineage_memo_.find(LineageKey{ancestor, &matcher, field});
+      if (it != lineage_memo_.end()) {
+        matched = it->second.image_or_above_matches;
+        break;
+      }
+    }
+    unremembered_.push_back(ancestor);
   }
-  if (lineage_memo_.size() + known > kMaxLineageMemoEntries) lineage_memo_.clear();
-  for (std::size_t i = known; i-- > 0;) {
-    if (is_copy_of_next(i)) continue;
-    matched = matched || AncestorMatches(entry, matcher, i);
+  if (lineage_memo_.size() + unremembered_.size() > kMaxLineageMemoEntries) lineage_memo_.clear();
+  for (std::size_t i = unremembered_.size(); i-- > 0;) {
+    const proc::Process& ancestor = *unremembered_[i];
+    if (ancestor.copies_lineage_parent()) continue;
+    matched = matched || AncestorMatches(entry, matcher, ancestor, i);
     // An image not owned by a shared_ptr cannot be pinned, so it is not
     // remembered (its address might be reused).
-    std::weak_ptr<const proc::Process> pin = ancestors_[i]->weak_from_this();
+    std::weak_ptr<const proc::Process> pin = ancestor.weak_from_this();
     if (pin.expired()) continue;
-    lineage_memo_.emplace(LineageKey{ancestors_[i], &matcher, field},
+    lineage_memo_.emplace(LineageKey{&ancestor, &matcher, field},
                           LineageVerdict{matched, std::move(pin)});
   }
   return matched;

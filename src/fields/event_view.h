@@ -4,7 +4,10 @@
 //
 // - exec: process.* == exec.* == the new image; process.parent is the image's
 //   lineage parent (the pre-exec image of the same pid); process.ancestors is
-//   the lineage chain starting at the parent, bounded to kMaxAncestors.
+//   the lineage chain starting at the parent, bounded to kMaxAncestors. The
+//   chain is collected on first use: most events are ruled out by fields of
+//   their own image, and the lineage memo (below) needs only the images up
+//   to the nearest remembered one.
 // - fork: process.* is the child's image.
 // - exit: process.* == exit.* == the exiting image; exit.code / exit.cause
 //   come from the event.
@@ -81,7 +84,7 @@ class EventView final : public secl::FieldSource {
   void set_rule_tags(std::span<const std::string> tags) { rule_tags_ = tags; }
 
   const proc::Process* image() const { return image_; }
-  std::size_t ancestor_count() const { return ancestors_.size(); }
+  std::size_t ancestor_count() const { return Ancestors().size(); }
 
   // Drops every remembered lineage verdict (see above).
   void ForgetLineage() { lineage_memo_.clear(); }
@@ -119,9 +122,17 @@ class EventView final : public secl::FieldSource {
     std::weak_ptr<const proc::Process> pin;  // keeps `image`'s address from reuse
   };
 
-  // Whether `matcher` accepts `entry`'s field of ancestors_[index].
+  // process.ancestors as bound (collected on first use).
+  const std::vector<const proc::Process*>& Ancestors() const;
+  // Whether the whole lineage above the image fits in kMaxAncestors, known
+  // without walking it (from the tree's depth bound).
+  bool LineageKnownShort() const;
+  // Whether `matcher` accepts `entry`'s field of `ancestor`, the ancestor at
+  // `index` (0 = the parent).
   bool AncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher,
-                       std::size_t index) const;
+                       const proc::Process& ancestor, std::size_t index) const;
+  // Whether `matcher` accepts `entry`'s field of some bound ancestor.
+  bool AnyBoundAncestorMatches(const FieldEntry& entry, const match::StringMatcher& matcher) const;
 
   const proc::Process* Resolve(const FieldBinding& binding, std::uint32_t element,
                                std::size_t& slot) const;
@@ -138,7 +149,9 @@ class EventView final : public secl::FieldSource {
   const events::Event* event_ = nullptr;
   const proc::Process* image_ = nullptr;
   std::unique_ptr<proc::Process> synthesized_;  // exec without a tree image
-  std::vector<const proc::Process*> ancestors_;
+  mutable std::vector<const proc::Process*> ancestors_;
+  mutable bool ancestors_bound_ = false;
+  mutable std::vector<const proc::Process*> unremembered_;  // AnyElementMatches' scratch
   std::int64_t now_ns_ = 0;
   std::string_view source_ = "runtime";
   std::span<const std::string> rule_tags_;

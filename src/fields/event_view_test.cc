@@ -30,6 +30,7 @@ class Lineage {
     image->is_exec = true;
     image->exec_time_ns = kNow - 10 * kSecond;
     image->fork_time_ns = kNow - 20 * kSecond;
+    image->lineage_depth = pre_exec ? pre_exec->lineage_depth + 1 : 0;
     image->lineage_parent = std::move(pre_exec);
     return image;
   }
@@ -40,6 +41,7 @@ class Lineage {
     image->is_thread = true;
     image->is_exec = false;
     image->exec_time_ns = 0;
+    image->lineage_depth = parent->lineage_depth + 1;
     image->lineage_parent = std::move(parent);
     return image;
   }
@@ -391,6 +393,32 @@ TEST_F(EventViewTest, LineageMemoNeverConfusesAFreedImageWithANewOne) {
     view_.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
     ASSERT_EQ(secl::Evaluate(*compiled.program, view_), with_sshd) << "round " << round;
     view_.Reset();
+  }
+}
+
+// The memo trusts the tree's depth bound (Process::lineage_depth) to know a
+// lineage fits in kMaxAncestors without walking it. Images linked by hand
+// (depth 0 with a parent) or with a bound that is too small must answer as
+// the bounded walk does: an sshd 300 images up is beyond what is bound.
+TEST_F(EventViewTest, LineageMemoAnswersAsTheBoundedWalkWhenTheDepthBoundIsWrong) {
+  view_.set_lineage_memo_enabled(true);
+  EventView walking(FieldCatalogue::Default(), names_, EventHostContext{"host1", "ebpf"});
+  secl::CompileResult compiled = secl::CompileFilter(R"(process.ancestors.file.name == "sshd")",
+                                                     FieldCatalogue::Default(), environment_);
+  ASSERT_TRUE(compiled.program.has_value());
+  proc::ProcessPtr image = lineage_.Exec(nullptr, 1, "/usr/sbin/sshd", {"sshd"});
+  for (std::uint32_t pid = 2; pid < 302; ++pid) {
+    image = lineage_.Exec(lineage_.Fork(image, pid), pid, "/bin/sh", {"sh"});
+  }
+  exec_.process = image->key;
+  event_ = exec_;
+  for (std::uint32_t depth : {0u, 1u, 100u}) {
+    image->lineage_depth = depth;
+    view_.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
+    walking.Bind(event_, image.get(), static_cast<std::int64_t>(kNow));
+    EXPECT_EQ(view_.ancestor_count(), EventView::kMaxAncestors);
+    EXPECT_FALSE(secl::Evaluate(*compiled.program, walking)) << "depth " << depth;
+    EXPECT_FALSE(secl::Evaluate(*compiled.program, view_)) << "depth " << depth;
   }
 }
 
