@@ -109,7 +109,7 @@ void Pipeline::Process(events::Event&& event) {
   const std::string_view event_type = events::EventTypeName(event);
   if (options_.own_pid != 0 && EventPid(event) == options_.own_pid) {
     ++stats_.own_events_skipped;
-  } else if (engine_.rules().Bucket(event_type) != nullptr) {
+  } else if (engine_.HandlesEventType(event_type)) {
     // Only when some rule handles the type: no policy has fork rules, and
     // binding walks the event's whole ancestry.
     view_.Bind(event, image.get(), static_cast<std::int64_t>(now));

@@ -59,6 +59,7 @@ Engine::Engine(EngineOptions options, std::shared_ptr<const RuleSet> rules)
 
 void Engine::SetRules(std::shared_ptr<const RuleSet> rules) {
   rules_ = std::move(rules);
+  type_rules_.clear();
   prefilter_memos_.clear();
   variables_ = MakeStore(*rules_);
   limiter_ = RateLimiter(options_.rate_limiter_buckets);
@@ -73,18 +74,34 @@ std::string Engine::LimiterBucket(const Rule& rule, const fields::EventView& vie
   return bucket;
 }
 
+const Engine::TypeRules& Engine::RulesFor(std::string_view event_type) {
+  for (const TypeRules& cached : type_rules_) {
+    if (cached.event_type == event_type) return cached;
+  }
+  TypeRules& rules = type_rules_.size() < kMaxCachedEventTypes ? type_rules_.emplace_back()
+                                                                  : uncached_;
+  rules.event_type = std::string(event_type);
+  rules.bucket = rules_->Bucket(event_type);
+  rules.prefilter = options_.prefilter ? rules_->Prefilter(event_type) : nullptr;
+  // Map nodes do not move, so the pointer stays valid until SetRules.
+  rules.memo = rules.prefilter != nullptr && options_.prefilter_memo
+                   ? &prefilter_memos_[rules.prefilter]
+                   : nullptr;
+  return rules;
+}
+
 std::vector<Match> Engine::Evaluate(std::string_view event_type, fields::EventView& view,
                                     const proc::Process* image, std::uint64_t now_ns) {
   std::vector<Match> matches;
-  const std::vector<std::size_t>* bucket = rules_->Bucket(event_type);
+  const TypeRules& type_rules = RulesFor(event_type);
+  const std::vector<std::size_t>* bucket = type_rules.bucket;
   if (bucket == nullptr) return matches;
   ++stats_.events_evaluated;
   variables_->Bind(image, now_ns);
-  const RulePrefilter* prefilter = options_.prefilter ? rules_->Prefilter(event_type) : nullptr;
+  const RulePrefilter* prefilter = type_rules.prefilter;
   if (prefilter != nullptr) {
     view.set_rule_tags({});
-    RulePrefilter::Memo* memo = options_.prefilter_memo ? &prefilter_memos_[prefilter] : nullptr;
-    prefilter->Select(view, candidates_, memo);
+    prefilter->Select(view, candidates_, type_rules.memo);
   }
   for (std::size_t position = 0; position < bucket->size(); ++position) {
     if (prefilter != nullptr && candidates_[position] == 0) {

@@ -76,6 +76,11 @@ class Engine {
   // so replays behave like the live run).
   std::vector<Match> Evaluate(std::string_view event_type, fields::EventView& view,
                               const proc::Process* image, std::uint64_t now_ns);
+  // Whether some rule handles `event_type`: when none does, the caller need
+  // not bind a view for Evaluate.
+  bool HandlesEventType(std::string_view event_type) {
+    return RulesFor(event_type).bucket != nullptr;
+  }
 
   // Drops the process-scoped variable instances of an image now, without
   // waiting for the store's sweep of freed images (VariableStore::Bind).
@@ -93,6 +98,18 @@ class Engine {
                   std::uint64_t now_ns, Match& match);
   std::string LimiterBucket(const Rule& rule, const fields::EventView& view) const;
 
+  // What Evaluate needs for one event type. Every event asks, and the rule
+  // set's maps are cold between batches, so the few types an agent sees are
+  // kept here and compared, not hashed.
+  struct TypeRules {
+    std::string event_type;
+    const std::vector<std::size_t>* bucket = nullptr;  // null: no rule handles the type
+    const RulePrefilter* prefilter = nullptr;          // null: disabled or none
+    RulePrefilter::Memo* memo = nullptr;               // null: disabled
+  };
+  static constexpr std::size_t kMaxCachedEventTypes = 16;
+  const TypeRules& RulesFor(std::string_view event_type);
+
   EngineOptions options_;
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<VariableStore> variables_;
@@ -104,6 +121,8 @@ class Engine {
   // One per event type's prefilter, cleared on every SetRules so that no
   // key outlives the prefilter it points to.
   std::unordered_map<const RulePrefilter*, RulePrefilter::Memo> prefilter_memos_;
+  std::vector<TypeRules> type_rules_;  // cleared with the memos
+  TypeRules uncached_;                 // beyond kMaxCachedEventTypes
 };
 
 // Reads a field of the bound event as an owning value (set actions with

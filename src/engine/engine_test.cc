@@ -127,6 +127,33 @@ TEST_F(EngineTest, ShippedNetUtilFiresForToolUnderTmpScript) {
                                                          "technique:T1105-ingress-tool-transfer"}));
 }
 
+// The engine keeps each event type's bucket, prefilter and memo after the
+// first lookup: a swapped rule set must replace all three, both ways.
+TEST_F(EngineTest, SetRulesReplacesWhatEachEventTypeEvaluates) {
+  const std::string curl_rule = R"(rules:
+  - id: curl_exec
+    expression: exec.file.name == "curl"
+)";
+  const std::string exit_rule = R"(rules:
+  - id: failed_exit
+    expression: exit.code != 0
+)";
+  Engine engine({}, Load(curl_rule, "curl.policy"));
+  Lineage lineage("/tmp/x/dropper.sh", "/usr/bin/curl", {"curl"});
+  EXPECT_TRUE(engine.HandlesEventType("exec"));
+  EXPECT_FALSE(engine.HandlesEventType("exit"));
+  EXPECT_EQ(Ids(Run(engine, lineage)), std::vector<std::string>{"curl_exec"});
+
+  engine.SetRules(Load(exit_rule, "exit.policy"));
+  EXPECT_FALSE(engine.HandlesEventType("exec"));
+  EXPECT_TRUE(engine.HandlesEventType("exit"));
+  EXPECT_TRUE(Run(engine, lineage).empty());
+
+  engine.SetRules(Load(curl_rule, "curl.policy"));
+  EXPECT_TRUE(engine.HandlesEventType("exec"));
+  EXPECT_EQ(Ids(Run(engine, lineage)), std::vector<std::string>{"curl_exec"});
+}
+
 TEST_F(EngineTest, ShippedNetUtilTableOfLocationsToolsAndArguments) {
   Engine engine({}, Load(ShippedPolicy(), "picket.policy"));
   struct Case {
