@@ -224,7 +224,7 @@ DecodeResult DecodeExec(std::span<const std::byte> record, const DecodeOptions& 
   exec.container_id = events::ContainerIdFromCgroupPath(exec.cgroup_path);
   exec.cgroup_id = fixed.cgroup_id;
   exec.namespaces = {fixed.ns_mnt, fixed.ns_pid, fixed.ns_net, fixed.ns_cgroup};
-  return events::Event(std::move(exec));
+  return DecodeResult(std::move(exec));
 }
 
 }  // namespace

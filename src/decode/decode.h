@@ -45,10 +45,17 @@ class [[nodiscard]] DecodeResult {
  public:
   DecodeResult(events::Event event) : storage_(std::move(event)) {}  // NOLINT
   DecodeResult(Malformation reason) : storage_(reason) {}            // NOLINT
+  // An exec record's strings move once, straight into the result.
+  explicit DecodeResult(events::ExecEvent&& exec)
+      : storage_(std::in_place_index<0>, std::in_place_type<events::ExecEvent>, std::move(exec)) {}
 
   bool has_value() const { return storage_.index() == 0; }
   explicit operator bool() const { return has_value(); }
   const events::Event& value() const& {
+    assert(has_value());
+    return std::get<0>(storage_);
+  }
+  events::Event& value() & {
     assert(has_value());
     return std::get<0>(storage_);
   }

@@ -299,7 +299,7 @@ int Collector::HandleSample(void* ctx, void* data, std::size_t size) {
     ++self->user_stats_.malformed[static_cast<std::size_t>(decoded.error())];
     return 0;
   }
-  events::Event event = std::move(decoded).value();
+  events::Event& event = decoded.value();  // handed on without another move
   if (auto* exec = std::get_if<events::ExecEvent>(&event)) {
     ++self->user_stats_.delivered_exec;
     self->StatScriptFile(*exec);

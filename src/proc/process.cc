@@ -9,8 +9,7 @@ namespace {
 // One body for both forms: `Exec` is const ExecEvent& (copies) or
 // ExecEvent&& (moves the strings; the keys, times and flags are plain values).
 template <typename Exec>
-Process BuildImage(Exec&& exec) {
-  Process image;
+void FillImage(Process& image, Exec&& exec) {
   image.key = exec.process;
   image.parent_key = exec.parent;
   image.tid = exec.tid;
@@ -32,12 +31,20 @@ Process BuildImage(Exec&& exec) {
   image.fork_time_ns = exec.process.start_time_ns;
   image.exec_time_ns = exec.timestamp_ns;
   image.is_exec = true;
-  return image;
 }
 
 }  // namespace
 
-Process ImageFromExec(const events::ExecEvent& exec) { return BuildImage(exec); }
-Process ImageFromExec(events::ExecEvent&& exec) { return BuildImage(std::move(exec)); }
+Process ImageFromExec(const events::ExecEvent& exec) {
+  Process image;
+  FillImage(image, exec);
+  return image;
+}
+
+ProcessPtr MakeImageFromExec(events::ExecEvent&& exec) {
+  auto image = std::make_shared<Process>();
+  FillImage(*image, std::move(exec));
+  return image;
+}
 
 }  // namespace picket::proc

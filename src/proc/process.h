@@ -83,9 +83,11 @@ using ProcessPtr = std::shared_ptr<Process>;
 // The image an exec creates, from what the event carries: lineage_parent is
 // left null and fork_time_ns is the process start time (the tree links it and
 // keeps the pre-exec image's fork time).
-// The rvalue form moves the event's strings and lists into the image.
+// ImageFromExec copies the event's strings; MakeImageFromExec moves them
+// into an image built where it will live (the tree's path: no copy, and no
+// move of the whole image).
 Process ImageFromExec(const events::ExecEvent& exec);
-Process ImageFromExec(events::ExecEvent&& exec);
+ProcessPtr MakeImageFromExec(events::ExecEvent&& exec);
 
 }  // namespace picket::proc
 

@@ -241,7 +241,7 @@ ConstProcessPtr ProcessTree::ApplyExec(events::ExecEvent&& exec) {
     lineage_parent = ResolveOrOrphan(exec.parent);
   }
 
-  auto image = std::make_shared<Process>(ImageFromExec(std::move(exec)));
+  ProcessPtr image = MakeImageFromExec(std::move(exec));
   if (pre_exec != nullptr) image->fork_time_ns = pre_exec->image->fork_time_ns;
   Link(*image, std::move(lineage_parent));
   if (index_image) Index(image, /*start_time_is_approximate=*/false);
