@@ -1,7 +1,7 @@
 #include "decode/decode.h"
 
 #include <algorithm>
-#include <cstring>
+#include <cstring>  // memrchr (GNU)
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,7 +75,11 @@ Checked<std::string> ComponentPath(std::string_view field, std::uint16_t depth) 
   std::size_t components = 0;
   std::size_t end = field.size() - 1;  // the NUL that ends the last component
   while (true) {
-    const std::size_t previous_nul = end == 0 ? std::string_view::npos : field.rfind('\0', end - 1);
+    // memrchr scans a word at a time; string_view::rfind goes byte by byte.
+    const void* nul = end == 0 ? nullptr : memrchr(field.data(), '\0', end);
+    const std::size_t previous_nul =
+        nul == nullptr ? std::string_view::npos
+                       : static_cast<std::size_t>(static_cast<const char*>(nul) - field.data());
     const std::size_t begin = previous_nul == std::string_view::npos ? 0 : previous_nul + 1;
     path[written++] = '/';
     field.copy(path.data() + written, end - begin, begin);

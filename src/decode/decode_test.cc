@@ -81,6 +81,17 @@ TEST(DecodeTest, ExecOfABinaryUsesTheKernelWalkAsFilePath) {
   EXPECT_EQ(exec.flags, events::kExecSecureExec);
 }
 
+// Component paths are joined from the last component back. A single-letter
+// or empty component (a NUL right after the previous one) must neither be
+// skipped nor swallow its neighbour's terminator.
+TEST(DecodeTest, ComponentPathsKeepShortAndEmptyComponents) {
+  ExecRecordBuilder builder;
+  builder.Filename("/x").Path({"a", "", "b"}).Cgroup({"s", "t"});
+  events::ExecEvent exec = DecodeExec(builder);
+  EXPECT_EQ(exec.file.path, "/a//b");
+  EXPECT_EQ(exec.cgroup_path, "/s/t");
+}
+
 TEST(DecodeTest, ScriptFileIsTheScriptMadeAbsoluteAndInterpreterIsTheWalkedBinary) {
   ExecRecordBuilder builder;
   builder.fixed.file_inode = 9;
