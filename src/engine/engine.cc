@@ -78,8 +78,8 @@ const Engine::TypeRules& Engine::RulesFor(std::string_view event_type) {
   for (const TypeRules& cached : type_rules_) {
     if (cached.event_type == event_type) return cached;
   }
-  TypeRules& rules = type_rules_.size() < kMaxCachedEventTypes ? type_rules_.emplace_back()
-                                                                  : uncached_;
+  TypeRules& rules =
+      type_rules_.size() < kMaxCachedEventTypes ? type_rules_.emplace_back() : uncached_;
   rules.event_type = std::string(event_type);
   rules.bucket = rules_->Bucket(event_type);
   rules.prefilter = options_.prefilter ? rules_->Prefilter(event_type) : nullptr;
