@@ -30,7 +30,8 @@ struct Rule {
 };
 
 struct RuleSet {
-  // Looked up with the event type of every event: hashed, not ordered.
+  // Keyed by event type; each Engine looks a type up once per rule set and
+  // keeps the answer (Engine::RulesFor), other callers per call.
   struct EventTypeHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
