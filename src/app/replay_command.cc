@@ -73,6 +73,12 @@ int Replay(const ReplayOptions& options) {
                static_cast<unsigned long long>(stats.corrupt_lines),
                static_cast<unsigned long long>(stats.unknown_event_types),
                static_cast<unsigned long long>(signals_written));
+  const engine::EngineStats& engine = pipeline.engine().stats();
+  spdlog::info(
+      "engine: {} events evaluated, {} rule evaluations, {} rules ruled out by the prefilter, "
+      "{} matches ({} suppressed by rate limits)",
+      engine.events_evaluated, engine.rule_evaluations, engine.rules_skipped, engine.matches,
+      engine.suppressed);
   return 0;
 }
 
