@@ -9,6 +9,8 @@
 // BM_ExecBatchAfterPollInterval measures what the running agent pays and a
 // hot loop does not: a batch of cycles handled after the thread slept one
 // poll interval, as `picket run` drains the ring.
+// BM_ExecBatchAfterCacheEviction starts each batch with nothing cached, the
+// same way every time, for callgrind's cache simulation.
 //
 //   build/release/src/app/app_pipeline_benchmark
 
@@ -199,6 +201,9 @@ BENCHMARK(BM_ExecCycleBothPoliciesNoLineageMemo);
 void BM_NetToolExecCycleBothPolicies(benchmark::State& state) { RunExecCycles(state, "curl", {}); }
 BENCHMARK(BM_NetToolExecCycleBothPolicies);
 
+// More than this VM's last-level cache (and callgrind's --LL in the docs).
+constexpr std::size_t kEvictionBytes = 64u << 20;
+
 std::uint64_t ThreadCpuNs() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -206,24 +211,40 @@ std::uint64_t ThreadCpuNs() {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+enum class Interval {
+  kSleep,  // poll() for 10 ms, as the agent does
+  kSpin,   // spin on the thread's CPU clock for 10 ms
+  kEvict,  // write over a buffer larger than the caches: deterministic, so
+           // callgrind's cache simulation counts what a cold batch misses
+};
+
 // A batch of state.range(0) /usr/bin/true cycles after the thread spent a
-// poll interval (10 ms) asleep — `sleep` — or spinning on the clock: only the
-// batch's thread CPU time is counted. Against BM_ExecCycleBothPolicies (the
-// same cycle, hot) this is what caches and TLBs emptied in between cost; the
-// spinning variant shows whether that needs the thread to sleep.
-void RunBatchesAfterInterval(benchmark::State& state, bool sleep) {
+// poll interval (10 ms) asleep, spinning on the clock, or evicting the
+// caches: only the batch's thread CPU time is counted. Against
+// BM_ExecCycleBothPolicies (the same cycle, hot) this is what caches and
+// TLBs emptied in between cost; the spinning variant shows whether that
+// needs the thread to sleep.
+void RunBatchesAfterInterval(benchmark::State& state, Interval interval) {
   Pipeline pipeline({}, BothPolicies(), nullptr);
   const events::ProcessKey worker = SeedStormWorker(pipeline);
   const auto batch = static_cast<std::uint32_t>(state.range(0));
   std::uint32_t pid = 1000;
   std::uint64_t t = 1'700'000'000'000'000'000ULL;
   std::uint64_t batch_cpu_ns = 0;
+  std::vector<std::uint8_t> eviction(interval == Interval::kEvict ? kEvictionBytes : 0);
   for (auto _ : state) {
-    if (sleep) {
-      poll(nullptr, 0, 10);
-    } else {
-      for (const std::uint64_t until = ThreadCpuNs() + 10'000'000; ThreadCpuNs() < until;) {
-      }
+    switch (interval) {
+      case Interval::kSleep:
+        poll(nullptr, 0, 10);
+        break;
+      case Interval::kSpin:
+        for (const std::uint64_t until = ThreadCpuNs() + 10'000'000; ThreadCpuNs() < until;) {
+        }
+        break;
+      case Interval::kEvict:
+        for (std::size_t i = 0; i < eviction.size(); i += 64) ++eviction[i];
+        benchmark::DoNotOptimize(eviction.data());
+        break;
     }
     std::vector<Cycle> cycles;
     for (std::uint32_t i = 0; i < batch; ++i)
@@ -245,14 +266,22 @@ void RunBatchesAfterInterval(benchmark::State& state, bool sleep) {
 }
 
 void BM_ExecBatchAfterPollInterval(benchmark::State& state) {
-  RunBatchesAfterInterval(state, /*sleep=*/true);
+  RunBatchesAfterInterval(state, Interval::kSleep);
 }
 BENCHMARK(BM_ExecBatchAfterPollInterval)->UseManualTime()->Iterations(300)->Arg(1)->Arg(16);
 
 void BM_ExecBatchAfterBusyInterval(benchmark::State& state) {
-  RunBatchesAfterInterval(state, /*sleep=*/false);
+  RunBatchesAfterInterval(state, Interval::kSpin);
 }
 BENCHMARK(BM_ExecBatchAfterBusyInterval)->UseManualTime()->Iterations(100)->Arg(1)->Arg(16);
+
+// Under callgrind with --cache-sim=yes and --toggle-collect on
+// Pipeline::Process, the misses of a batch that starts with nothing cached
+// (docs/performance.md, "Seventh round").
+void BM_ExecBatchAfterCacheEviction(benchmark::State& state) {
+  RunBatchesAfterInterval(state, Interval::kEvict);
+}
+BENCHMARK(BM_ExecBatchAfterCacheEviction)->UseManualTime()->Iterations(50)->Arg(16);
 
 void BM_BuildAndEncodeSignal(benchmark::State& state) {
   auto script = std::make_shared<proc::Process>();
