@@ -12,8 +12,9 @@
  *   --slack-us S     the thread's timer slack (PR_SET_TIMERSLACK; default:
  *                    leave the kernel's 50 us)
  *
- * Output, one line: wakeups=<n> cpu_us_per_wakeup=<run time / n>
- * wait_us_per_wakeup=<runnable but not running / n> interval_ms=<N>
+ * Output, one line: wakeups=<M> slices=<times on a CPU>
+ * cpu_us_per_wakeup=<run time / M> wait_us_per_wakeup=<runnable but not
+ * running / M> interval_ms=<N>
  *
  * The figures come from /proc/thread-self/schedstat (the scheduler's
  * on-CPU and run-queue nanoseconds), read before and after, so they do not
@@ -96,14 +97,12 @@ int main(int argc, char **argv)
 		perror("wakeup_cost: /proc/thread-self/schedstat");
 		return 1;
 	}
-	/* Each wake-up is one slice on the CPU (two if the thread was
-	 * preempted in between, which a busy host may do). */
-	unsigned long long slices = after.slices - before.slices;
-	if (slices == 0)
-		slices = 1;
-	printf("wakeups=%llu cpu_us_per_wakeup=%.1f wait_us_per_wakeup=%.1f interval_ms=%ld\n",
-	       slices, (double)(after.run_ns - before.run_ns) / 1e3 / (double)slices,
-	       (double)(after.wait_ns - before.wait_ns) / 1e3 / (double)slices,
+	/* Each wake-up is one slice on a CPU, more if a busy host preempted
+	 * the thread in between: slices > wakeups says that happened. */
+	printf("wakeups=%ld slices=%llu cpu_us_per_wakeup=%.1f wait_us_per_wakeup=%.1f interval_ms=%ld\n",
+	       count, after.slices - before.slices,
+	       (double)(after.run_ns - before.run_ns) / 1e3 / (double)count,
+	       (double)(after.wait_ns - before.wait_ns) / 1e3 / (double)count,
 	       interval_ms);
 	return 0;
 }
