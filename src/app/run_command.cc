@@ -37,6 +37,7 @@
 #include "app/command.h"
 #include "app/pipeline.h"
 #include "base/clock.h"
+#include "base/heap_release.h"
 #include "fields/catalogue.h"
 #include "probe/collector.h"
 #include "proc/procfs_seed.h"
@@ -142,7 +143,12 @@ int Run(const RunOptions& options) {
   collector_options.argv_capture_bytes = config.argv_max_bytes;
   collector_options.capture_env = config.capture_env;
   collector_options.attach_mode = ParseAttach(config.attach);
-  Result<std::unique_ptr<probe::Collector>> collector = probe::Collector::Open(collector_options);
+  Result<std::unique_ptr<probe::Collector>> collector = [&collector_options] {
+    // libbpf parses the kernel's BTF (~12 MiB, freed once loaded): keep it
+    // from raising the agent's peak RSS.
+    ScopedEagerHeapRelease eager_release;
+    return probe::Collector::Open(collector_options);
+  }();
   if (!collector.has_value()) {
     spdlog::critical("cannot start the kernel collector: {}", collector.error().message());
     return 1;
@@ -219,6 +225,7 @@ int Run(const RunOptions& options) {
         } else {
           LogPolicyReport(**reloaded);
           pipeline.SetPolicy(engine::BuildRuleSet(*reloaded, catalogue));
+          ReleaseFreeHeapToSystem();  // the previous rule set and the parse
           spdlog::info("policy reloaded");
         }
         sinks->RequestReopen();
