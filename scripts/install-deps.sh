@@ -17,6 +17,8 @@ packages=(
   # libraries
   libyaml-cpp-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  # the agent's allocator (tcmalloc_minimal; see PICKET_TCMALLOC in CMakeLists.txt)
+  libgoogle-perftools-dev
   # the distributed store's real server, started on loopback by the tests
   clickhouse-server clickhouse-client
   # tests and benchmarks
