@@ -8,6 +8,8 @@
 // that binaries without tcmalloc (tests, sanitizer builds) still link; it is
 // non-null exactly when tcmalloc is in the process.
 extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
+extern "C" int MallocExtension_GetNumericProperty(const char* property, std::size_t* value)
+    __attribute__((weak));
 extern "C" int MallocExtension_SetNumericProperty(const char* property, std::size_t value)
     __attribute__((weak));
 
@@ -26,15 +28,16 @@ constexpr const char* kAggressiveDecommit = "tcmalloc.aggressive_memory_decommit
 }  // namespace
 
 ScopedEagerHeapRelease::ScopedEagerHeapRelease() {
-  if (MallocExtension_SetNumericProperty != nullptr) {
-    MallocExtension_SetNumericProperty(kAggressiveDecommit, 1);
+  if (MallocExtension_GetNumericProperty != nullptr &&
+      MallocExtension_SetNumericProperty != nullptr &&
+      MallocExtension_GetNumericProperty(kAggressiveDecommit, &previous_decommit_) != 0) {
+    decommit_changed_ = MallocExtension_SetNumericProperty(kAggressiveDecommit, 1) != 0;
   }
 }
 
 ScopedEagerHeapRelease::~ScopedEagerHeapRelease() {
-  if (MallocExtension_SetNumericProperty != nullptr) {
-    MallocExtension_SetNumericProperty(kAggressiveDecommit, 0);
-  }
+  if (decommit_changed_)
+    MallocExtension_SetNumericProperty(kAggressiveDecommit, previous_decommit_);
   ReleaseFreeHeapToSystem();
 }
 

@@ -10,13 +10,15 @@
 #ifndef PICKET_BASE_HEAP_RELEASE_H_
 #define PICKET_BASE_HEAP_RELEASE_H_
 
+#include <cstddef>
+
 namespace picket {
 
 void ReleaseFreeHeapToSystem();
 
 // While one is alive, tcmalloc returns freed spans to the kernel as they are
 // freed instead of keeping them for reuse; on destruction the allocator goes
-// back to its default and the free heap is released. For phases that grow
+// back to its previous setting and the free heap is released. For phases that grow
 // buffers by realloc (libbpf's BTF parsing), where tcmalloc would otherwise
 // keep every outgrown buffer resident and raise the process's peak RSS
 // (VmHWM) for good. With glibc it only releases at the end: glibc already
@@ -27,6 +29,10 @@ class ScopedEagerHeapRelease {
   ~ScopedEagerHeapRelease();
   ScopedEagerHeapRelease(const ScopedEagerHeapRelease&) = delete;
   ScopedEagerHeapRelease& operator=(const ScopedEagerHeapRelease&) = delete;
+
+ private:
+  std::size_t previous_decommit_ = 0;
+  bool decommit_changed_ = false;
 };
 
 }  // namespace picket
