@@ -16,6 +16,12 @@
 namespace picket {
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // Anonymous resident memory of this process, in KiB (RssAnon in
 // /proc/self/status).
 long RssAnonKib() {
@@ -33,9 +39,9 @@ long RssAnonKib() {
 // last block stays alive so that glibc cannot trim the top of its heap on
 // free().
 void ExpectFreedBlocksReleasedBy(const std::function<void()>& release) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "AddressSanitizer's allocator keeps freed memory in quarantine";
-#else
+  if (kAddressSanitizer) {
+    GTEST_SKIP() << "AddressSanitizer's allocator keeps freed memory in quarantine";
+  }
   constexpr std::size_t kBlock = 1024;
   constexpr std::size_t kBlocks = 48 * 1024;
   std::vector<char*> blocks;
@@ -57,7 +63,6 @@ void ExpectFreedBlocksReleasedBy(const std::function<void()>& release) {
   const long after = RssAnonKib();
   EXPECT_LE(after, before - 24 * 1024) << "RssAnon " << before << " KiB -> " << after << " KiB";
   std::free(pinned);
-#endif
 }
 
 TEST(HeapReleaseTest, ReleaseFreeHeapToSystemShrinksResidentMemory) {
