@@ -18,11 +18,11 @@ void ReleaseFreeHeapToSystem();
 
 // While one is alive, tcmalloc returns freed spans to the kernel as they are
 // freed instead of keeping them for reuse; on destruction the allocator goes
-// back to its previous setting and the free heap is released. For phases that grow
-// buffers by realloc (libbpf's BTF parsing), where tcmalloc would otherwise
-// keep every outgrown buffer resident and raise the process's peak RSS
-// (VmHWM) for good. With glibc it only releases at the end: glibc already
-// unmaps large freed blocks. Not reentrant; one at a time.
+// back to its previous setting and the free heap is released. For phases
+// that grow buffers by realloc (libbpf's BTF parsing), where tcmalloc would
+// otherwise keep every outgrown buffer resident and raise the process's peak
+// RSS (VmHWM) for good. With glibc it only releases at the end: glibc
+// already unmaps large freed blocks. Not reentrant; one at a time.
 class ScopedEagerHeapRelease {
  public:
   ScopedEagerHeapRelease();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,13 @@
 // Built twice: as base_heap_release_test (glibc malloc) and, when the agent
 // links tcmalloc (PICKET_TCMALLOC), as base_heap_release_tcmalloc_test linked
 // with it, so both allocators' paths are exercised.
+
+// gperftools' C API, weak as in heap_release.cc: non-null only in the
+// tcmalloc-linked build of this test.
+extern "C" int MallocExtension_GetNumericProperty(const char* property, std::size_t* value)
+    __attribute__((weak));
+extern "C" int MallocExtension_SetNumericProperty(const char* property, std::size_t value)
+    __attribute__((weak));
 
 namespace picket {
 namespace {
@@ -76,6 +84,25 @@ TEST(HeapReleaseTest, ScopedEagerHeapReleaseReleasesWhenItEnds) {
 TEST(HeapReleaseTest, ScopesCanFollowEachOther) {
   { ScopedEagerHeapRelease first; }
   ExpectFreedBlocksReleasedBy([] { ScopedEagerHeapRelease second; });
+}
+
+TEST(HeapReleaseTest, ScopeRestoresTcmallocsDecommitSetting) {
+  if (MallocExtension_GetNumericProperty == nullptr) {
+    GTEST_SKIP() << "tcmalloc is not in this process";
+  }
+  constexpr const char* kProperty = "tcmalloc.aggressive_memory_decommit";
+  for (std::size_t previous : {std::size_t{0}, std::size_t{1}}) {
+    ASSERT_NE(MallocExtension_SetNumericProperty(kProperty, previous), 0);
+    std::size_t value = 99;
+    {
+      ScopedEagerHeapRelease scope;
+      ASSERT_NE(MallocExtension_GetNumericProperty(kProperty, &value), 0);
+      EXPECT_EQ(value, 1u) << "inside the scope, previous " << previous;
+    }
+    ASSERT_NE(MallocExtension_GetNumericProperty(kProperty, &value), 0);
+    EXPECT_EQ(value, previous);
+  }
+  MallocExtension_SetNumericProperty(kProperty, 0);
 }
 
 }  // namespace
