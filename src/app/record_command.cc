@@ -140,6 +140,13 @@ int RunRecord(const RecordOptions& options) {
     }
   }
 
+  // One line once every exec from here on is captured: callers start what
+  // they want recorded after it.
+  std::fprintf(stderr, "picket record: ready: collector attached (%s), %zu processes seeded\n",
+               std::string(probe::AttachModeName((*collector)->attach_mode())).c_str(),
+               seed ? seed->images.size() : std::size_t{0});
+  std::fflush(stderr);
+
   StopSignals stop_signals;
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(

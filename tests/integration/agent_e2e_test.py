@@ -189,10 +189,17 @@ class AgentEndToEnd(unittest.TestCase):
         cls.agent = Agent(cls.workdir / "live", policies=[DATADOG_POLICY])
         cls.agent.start()
         cls.recording = cls.workdir / "recording.jsonl"
+        record_log = cls.workdir / "record.log"
         cls.recorder = subprocess.Popen(
             [PICKET, "record", "-o", str(cls.recording)],
-            stdout=subprocess.DEVNULL, stderr=open(cls.workdir / "record.log", "wb"))
-        time.sleep(1.0)  # the recorder attaches and seeds
+            stdout=subprocess.DEVNULL, stderr=open(record_log, "wb"))
+        # Every scenario must happen after the recorder attached and seeded.
+        deadline = time.time() + 60
+        while b"ready:" not in record_log.read_bytes():
+            if cls.recorder.poll() is not None or time.time() > deadline:
+                raise RuntimeError("picket record did not get ready: "
+                                   + record_log.read_text(errors="replace"))
+            time.sleep(0.05)
         cls.scenario_dirs = []
 
     @classmethod
