@@ -174,7 +174,15 @@ enum picket_counter {
 	PICKET_COUNTER_LOST_FORK = 3,
 	PICKET_COUNTER_LOST_EXEC = 4,
 	PICKET_COUNTER_LOST_EXIT = 5,
-	PICKET_COUNTER_COUNT = 6,
+	/* Exec records whose cgroup path came from the kernel side's cache of
+	 * walked paths (HIT) or from a walk (MISS; the walk then fills it). */
+	PICKET_COUNTER_CGROUP_CACHE_HIT = 6,
+	PICKET_COUNTER_CGROUP_CACHE_MISS = 7,
+	PICKET_COUNTER_COUNT = 8,
 };
+
+/* Bytes of cgroup path (components, leaf first, as in FIELD_CGROUP) one
+ * cache entry holds; a longer path is walked on every exec. */
+#define PICKET_CGROUP_CACHE_PATH_MAX 512
 
 #endif /* PICKET_ABI_PROCESS_EVENTS_H_ */

@@ -138,6 +138,8 @@ void ChooseProgramSet(process_events* bpf, AttachMode mode) {
   bpf_program__set_autoload(bpf->progs.fork_raw, !btf);
   bpf_program__set_autoload(bpf->progs.exec_raw, !btf);
   bpf_program__set_autoload(bpf->progs.exit_raw, !btf);
+  bpf_program__set_autoload(bpf->progs.cgroup_rename_btf, btf);
+  bpf_program__set_autoload(bpf->progs.cgroup_rename_raw, !btf);
 }
 
 std::string ErrnoText(int error) { return std::strerror(error < 0 ? -error : error); }
@@ -176,8 +178,8 @@ Result<std::unique_ptr<Collector::Skeleton>> LoadSkeleton(const CollectorOptions
   if (int err = process_events__attach(bpf); err != 0) {
     return Error(ErrorCode::kUnsupported,
                  "attaching picket's " + std::string(AttachModeName(mode)) +
-                     " programs to sched_process_{fork,exec,exit} failed (" + ErrnoText(err) +
-                     "):" + log.Tail());
+                     " programs to sched_process_{fork,exec,exit} and cgroup_rename failed (" +
+                     ErrnoText(err) + "):" + log.Tail());
   }
   return skeleton;
 }
@@ -358,6 +360,8 @@ CollectorStats Collector::Stats() const {
   stats.lost_fork = totals[PICKET_COUNTER_LOST_FORK];
   stats.lost_exec = totals[PICKET_COUNTER_LOST_EXEC];
   stats.lost_exit = totals[PICKET_COUNTER_LOST_EXIT];
+  stats.cgroup_cache_hits = totals[PICKET_COUNTER_CGROUP_CACHE_HIT];
+  stats.cgroup_cache_misses = totals[PICKET_COUNTER_CGROUP_CACHE_MISS];
   return stats;
 }
 

@@ -1,8 +1,10 @@
 // probe/: owns the kernel side of event collection. A Collector opens the BPF
 // skeleton (bpf/process_events.bpf.c), configures it, loads it (tp_btf
 // programs where the kernel accepts them, raw_tp otherwise), attaches the
-// sched_process_{fork,exec,exit} programs and pumps the one ring buffer they
-// share, handing every record to decode/ and every event to the caller.
+// sched_process_{fork,exec,exit} programs (and cgroup_rename, which keeps
+// the kernel side's cache of cgroup paths current) and pumps the one ring
+// buffer they share, handing every record to decode/ and every event to the
+// caller.
 //
 // Wake-ups are batched: the BPF side submits with BPF_RB_NO_WAKEUP until
 // `wakeup_threshold_bytes` are pending, then forces a wake-up; Poll() drains
@@ -73,6 +75,11 @@ struct CollectorStats {
   std::uint64_t lost_fork = 0;
   std::uint64_t lost_exec = 0;
   std::uint64_t lost_exit = 0;
+  // Exec records whose cgroup path the kernel side copied from its cache of
+  // walked paths (hits) or walked (misses); execs in a hierarchy's root
+  // count as neither.
+  std::uint64_t cgroup_cache_hits = 0;
+  std::uint64_t cgroup_cache_misses = 0;
   // User side: events delivered to Poll() callbacks, by kind.
   std::uint64_t delivered_fork = 0;
   std::uint64_t delivered_exec = 0;

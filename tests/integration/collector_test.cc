@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -436,7 +437,7 @@ TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
     EXPECT_EQ(execs[0]->envp, std::vector<std::string>{"PICKET_MARK=one two"});
     EXPECT_EQ(collector->Stats().lost(), 0u);
     std::vector<probe::ProgramInfo> programs = collector->Programs();
-    EXPECT_EQ(programs.size(), 3u);
+    EXPECT_EQ(programs.size(), 4u);  // fork, exec, exit, cgroup_rename
   }
 }
 
@@ -488,6 +489,110 @@ TEST(CollectorModeTest, PathsBeyondTheKernelWalkAreCutTheSameWayInBothModes) {
     EXPECT_LT(cut.size(), deep.size());
     EXPECT_TRUE(deep.ends_with(cut)) << cut;
     EXPECT_EQ(components_of(cut), kWalkMax) << cut;
+    EXPECT_EQ(collector->Stats().lost(), 0u);
+  }
+}
+
+// Where a cgroup hierarchy of `type` ("cgroup2", or "cgroup" with option
+// `option`) is mounted; "" when it is not.
+std::string CgroupMount(const std::string& type, const std::string& option = "") {
+  std::ifstream in("/proc/mounts");
+  std::string device, dir, fstype, options;
+  while (in >> device >> dir >> fstype >> options) {
+    in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    if (fstype != type) continue;
+    if (option.empty() || ("," + options + ",").find("," + option + ",") != std::string::npos) {
+      return dir;
+    }
+  }
+  return "";
+}
+
+// A cgroup directory made for one test and removed (rmdir) at the end; its
+// processes must have exited by then.
+class ScopedCgroup {
+ public:
+  ScopedCgroup(std::string mount, std::string path)
+      : mount_(std::move(mount)), path_(std::move(path)) {
+    made_ = mkdir((mount_ + path_).c_str(), 0755) == 0;
+  }
+  ~ScopedCgroup() {
+    if (made_) rmdir((mount_ + path_).c_str());
+  }
+  ScopedCgroup(const ScopedCgroup&) = delete;
+  ScopedCgroup& operator=(const ScopedCgroup&) = delete;
+
+  bool made() const { return made_; }
+  // The path below the hierarchy's root, as the collector reports it.
+  const std::string& path() const { return path_; }
+  bool Rename(const std::string& new_path) {
+    if (rename((mount_ + path_).c_str(), (mount_ + new_path).c_str()) != 0) return false;
+    path_ = new_path;
+    return true;
+  }
+  // Runs in a child: moves the calling process here, then execs /bin/true.
+  void ExecTrueInside() const {
+    const std::string procs = mount_ + path_ + "/cgroup.procs";
+    int fd = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0", 1) != 1) _exit(126);
+    close(fd);
+    Exec("/bin/true", {"true"});
+  }
+
+ private:
+  std::string mount_;
+  std::string path_;
+  bool made_ = false;
+};
+
+// The kernel side caches each cgroup path it walks (keyed by the cgroup's
+// kernfs id): the second exec in a cgroup copies the path from the cache and
+// must carry the same path as the first, in both program sets. A cgroup v1
+// directory can be renamed; the exec after a rename must carry the new path,
+// not the cached one.
+TEST(CollectorModeTest, CgroupPathsComeFromTheCacheAndFollowARename) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  const std::string v2_mount = CgroupMount("cgroup2");
+  if (v2_mount.empty()) GTEST_SKIP() << "no cgroup2 hierarchy mounted";
+  // v1 paths are reported only for a task at the v2 root (hybrid hosts).
+  const std::string v1_mount = CgroupMount("cgroup", "memory");
+  const bool hybrid = !v1_mount.empty() && OwnCgroupPath("") == "/";
+  const std::string tag = "/picket-cgroup-cache-" + std::to_string(getpid());
+  for (probe::AttachMode mode : {probe::AttachMode::kRawTp, probe::AttachMode::kTpBtf}) {
+    SCOPED_TRACE(probe::AttachModeName(mode));
+    probe::CollectorOptions options;
+    options.attach_mode = mode;
+    auto collector = OpenCollector(options);
+    ASSERT_NE(collector, nullptr);
+    EventLog log;
+    const auto exec_in = [&](const ScopedCgroup& cgroup) {
+      const pid_t pid = RunAndCollect(*collector, log, [&] { cgroup.ExecTrueInside(); });
+      auto execs = log.ExecsOf(static_cast<std::uint32_t>(pid));
+      return execs.size() == 1 ? execs[0]->cgroup_path
+                               : "(" + std::to_string(execs.size()) + " execs)";
+    };
+    {
+      // A v2 cgroup below the root (moving a task there needs no delegation as root).
+      ScopedCgroup v2(v2_mount, tag + "-" + std::string(probe::AttachModeName(mode)));
+      ASSERT_TRUE(v2.made()) << v2_mount << v2.path() << ": " << std::strerror(errno);
+      const probe::CollectorStats before = collector->Stats();
+      EXPECT_EQ(exec_in(v2), v2.path());
+      const probe::CollectorStats after_first = collector->Stats();
+      EXPECT_EQ(exec_in(v2), v2.path());
+      const probe::CollectorStats after_second = collector->Stats();
+      EXPECT_GE(after_first.cgroup_cache_misses, before.cgroup_cache_misses + 1);
+      EXPECT_GE(after_second.cgroup_cache_hits, after_first.cgroup_cache_hits + 1);
+    }
+    if (!hybrid) continue;  // no v1 memory hierarchy to rename in
+    const std::string own_v1 = OwnCgroupPath("memory");
+    ScopedCgroup v1(v1_mount, (own_v1 == "/" ? "" : own_v1) + tag + "-v1-" +
+                                  std::string(probe::AttachModeName(mode)));
+    ASSERT_TRUE(v1.made()) << v1_mount << v1.path() << ": " << std::strerror(errno);
+    EXPECT_EQ(exec_in(v1), v1.path());
+    EXPECT_EQ(exec_in(v1), v1.path());
+    const std::string old_path = v1.path();
+    ASSERT_TRUE(v1.Rename(old_path + "-renamed")) << std::strerror(errno);
+    EXPECT_EQ(exec_in(v1), old_path + "-renamed");
     EXPECT_EQ(collector->Stats().lost(), 0u);
   }
 }
