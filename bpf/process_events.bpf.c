@@ -45,6 +45,13 @@ const volatile __u64 wakeup_threshold = 65536; /* 0: wake on every record */
  * agent sleep without a polling timer and still see the first exec at once. */
 volatile __u32 consumer_idle = 0;
 
+/* Set here when a record found wakeup_threshold bytes pending and forced a
+ * wake-up; cleared by user space after each drain. Until then later records
+ * do not force again: the consumer has been told, and each further forced
+ * wake-up would queue the ring's irq_work anew (a self-IPI, a VM exit in a
+ * guest) for every record while the consumer is on its way. */
+volatile __u32 threshold_woken = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20); /* resized by user space before load */
@@ -163,9 +170,12 @@ static __always_inline __u64 wakeup_flags(void)
 		consumer_idle = 0;
 		return BPF_RB_FORCE_WAKEUP;
 	}
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold)
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_threshold ||
+	    threshold_woken)
+		return BPF_RB_NO_WAKEUP;
+	threshold_woken = 1;
+	count(PICKET_COUNTER_THRESHOLD_WAKEUPS);
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 static __always_inline void submit(void *record, __u64 size, __u32 emitted,

@@ -178,7 +178,10 @@ enum picket_counter {
 	 * walked paths (HIT) or from a walk (MISS; the walk then fills it). */
 	PICKET_COUNTER_CGROUP_CACHE_HIT = 6,
 	PICKET_COUNTER_CGROUP_CACHE_MISS = 7,
-	PICKET_COUNTER_COUNT = 8,
+	/* Wake-ups forced because wakeup_threshold bytes were pending (at most
+	 * one per drain, see threshold_woken in the BPF program). */
+	PICKET_COUNTER_THRESHOLD_WAKEUPS = 8,
+	PICKET_COUNTER_COUNT = 9,
 };
 
 /* Bytes of cgroup path (components, leaf first, as in FIELD_CGROUP) one

@@ -266,6 +266,8 @@ Result<std::size_t> Collector::Drain(const EventCallback& on_event) {
   consumed_in_poll_ = 0;
   int drained = ring_buffer__consume(skeleton_->ring);
   current_callback_ = nullptr;
+  // Re-arms the BPF side's threshold wake-up (it forces one per drain).
+  __atomic_store_n(&skeleton_->bpf->bss->threshold_woken, 0u, __ATOMIC_SEQ_CST);
   if (drained < 0) {
     return Error(ErrorCode::kInternal,
                  "draining the BPF ring buffer failed: " + ErrnoText(drained));
@@ -362,6 +364,7 @@ CollectorStats Collector::Stats() const {
   stats.lost_exit = totals[PICKET_COUNTER_LOST_EXIT];
   stats.cgroup_cache_hits = totals[PICKET_COUNTER_CGROUP_CACHE_HIT];
   stats.cgroup_cache_misses = totals[PICKET_COUNTER_CGROUP_CACHE_MISS];
+  stats.threshold_wakeups = totals[PICKET_COUNTER_THRESHOLD_WAKEUPS];
   return stats;
 }
 

@@ -7,7 +7,8 @@
 // caller.
 //
 // Wake-ups are batched: the BPF side submits with BPF_RB_NO_WAKEUP until
-// `wakeup_threshold_bytes` are pending, then forces a wake-up; Poll() drains
+// `wakeup_threshold_bytes` are pending, then forces one wake-up (one until
+// the next drain: a consumer already told is not told again); Poll() drains
 // the ring explicitly when its wait times out, so a quiet system still
 // delivers within one poll timeout. A consumer that wants no timer while the
 // system is idle uses Drain() + WaitForRecord() instead: after a drain that
@@ -80,6 +81,9 @@ struct CollectorStats {
   // count as neither.
   std::uint64_t cgroup_cache_hits = 0;
   std::uint64_t cgroup_cache_misses = 0;
+  // Wake-ups the BPF side forced because wakeup_threshold_bytes were
+  // pending: at most one per drain (Drain() re-arms it).
+  std::uint64_t threshold_wakeups = 0;
   // User side: events delivered to Poll() callbacks, by kind.
   std::uint64_t delivered_fork = 0;
   std::uint64_t delivered_exec = 0;

@@ -701,6 +701,83 @@ TEST_F(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
   EXPECT_LT(seen_after, std::chrono::milliseconds(1500));  // not the 5 s timeout
 }
 
+// A child that waits `delay`, then forks and execs /bin/true `count` times
+// in a row.
+pid_t DelayedExecBurst(std::chrono::milliseconds delay, int count) {
+  return SpawnChild([delay, count] {
+    usleep(static_cast<useconds_t>(delay.count() * 1000));
+    for (int i = 0; i < count; ++i) {
+      pid_t child = fork();
+      if (child == 0) {
+        char* const argv[] = {const_cast<char*>("true"), nullptr};
+        execve("/bin/true", argv, environ);
+        _exit(127);
+      }
+      waitpid(child, nullptr, 0);
+    }
+    _exit(0);
+  });
+}
+
+// Past the threshold the BPF side forces one wake-up and no more until the
+// consumer drains: a burst of records nobody consumes yet costs one forced
+// wake-up, not one per record; the drain re-arms it for the next burst.
+TEST(CollectorThresholdTest, ABurstPastTheThresholdForcesOneWakeUpPerDrain) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  probe::CollectorOptions options;
+  options.wakeup_threshold_bytes = 4096;  // a handful of exec records
+  auto collector = OpenCollector(options);
+  ASSERT_NE(collector, nullptr);
+  EventLog log;
+  DrainAll(*collector, log);
+  const auto cpus = static_cast<std::uint64_t>(sysconf(_SC_NPROCESSORS_ONLN));
+  constexpr int kExecs = 60;  // ~30 KiB of records, far past 4 KiB
+  for (int burst = 0; burst < 2; ++burst) {
+    SCOPED_TRACE("burst " + std::to_string(burst + 1));
+    const probe::CollectorStats before = collector->Stats();
+    pid_t pid = DelayedExecBurst(std::chrono::milliseconds(0), kExecs);
+    ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+    const probe::CollectorStats after = collector->Stats();
+    ASSERT_GE(after.emitted_exec - before.emitted_exec, static_cast<std::uint64_t>(kExecs));
+    // One, or one per CPU that crossed the threshold at the same moment.
+    EXPECT_GE(after.threshold_wakeups - before.threshold_wakeups, 1u);
+    EXPECT_LE(after.threshold_wakeups - before.threshold_wakeups, cpus);
+    DrainAll(*collector, log);
+  }
+  EXPECT_EQ(collector->Stats().lost(), 0u);
+}
+
+// A Poll() consumer is woken when a burst passes the threshold, long before
+// its timeout, and again for the next burst after it drained.
+TEST(CollectorThresholdTest, APollingConsumerIsWokenByEachBurstPastTheThreshold) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  probe::CollectorOptions options;
+  options.wakeup_threshold_bytes = 4096;
+  auto collector = OpenCollector(options);
+  ASSERT_NE(collector, nullptr);
+  EventLog log;
+  DrainAll(*collector, log);
+  const probe::Collector::EventCallback keep = [&log](events::Event&& event) {
+    log.events.push_back(std::move(event));
+  };
+  for (int burst = 0; burst < 2; ++burst) {
+    SCOPED_TRACE("burst " + std::to_string(burst + 1));
+    // A level-triggered epoll keeps a descriptor it reported on its ready
+    // list until a wait finds it not ready: let one wait find the drained
+    // ring empty, so only a new wake-up can end the next one.
+    ASSERT_TRUE(collector->Poll(std::chrono::milliseconds(0), keep).has_value());
+    const auto started = std::chrono::steady_clock::now();
+    pid_t pid = DelayedExecBurst(std::chrono::milliseconds(100), 60);
+    Result<std::size_t> polled = collector->Poll(std::chrono::milliseconds(5000), keep);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(polled.has_value()) << polled.error().message();
+    EXPECT_GT(*polled, 0u);
+    EXPECT_LT(waited, std::chrono::milliseconds(2500));  // woken, not timed out
+    ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+    DrainAll(*collector, log);
+  }
+}
+
 // WaitForRecord() also returns when the caller's own descriptor (the agent's
 // signalfd) becomes readable, with no record pending.
 TEST_F(CollectorWakeupTest, AnIdleWaitEndsWhenTheExtraDescriptorIsReadable) {
