@@ -597,17 +597,13 @@ TEST(CollectorModeTest, CgroupPathsComeFromTheCacheAndFollowARename) {
   }
 }
 
-TEST(CollectorLossTest, ARingTooSmallForAStalledConsumerCountsItsLosses) {
-  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
-  probe::CollectorOptions options;
-  options.ring_size_bytes = 4096;  // a few exec records
-  auto collector = OpenCollector(options);
-  ASSERT_NE(collector, nullptr);
-  constexpr int kExecs = 200;
-  // Nothing is consumed while the execs run.
-  pid_t pid = SpawnChild([] {
-    for (int i = 0; i < kExecs; ++i) {
-      pid_t child = vfork();
+// A child that waits `delay`, then forks and execs /bin/true `count` times
+// in a row.
+pid_t DelayedExecBurst(std::chrono::milliseconds delay, int count) {
+  return SpawnChild([delay, count] {
+    usleep(static_cast<useconds_t>(delay.count() * 1000));
+    for (int i = 0; i < count; ++i) {
+      pid_t child = fork();
       if (child == 0) {
         char* const argv[] = {const_cast<char*>("true"), nullptr};
         execve("/bin/true", argv, environ);
@@ -617,6 +613,17 @@ TEST(CollectorLossTest, ARingTooSmallForAStalledConsumerCountsItsLosses) {
     }
     _exit(0);
   });
+}
+
+TEST(CollectorLossTest, ARingTooSmallForAStalledConsumerCountsItsLosses) {
+  if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+  probe::CollectorOptions options;
+  options.ring_size_bytes = 4096;  // a few exec records
+  auto collector = OpenCollector(options);
+  ASSERT_NE(collector, nullptr);
+  constexpr int kExecs = 200;
+  // Nothing is consumed while the execs run.
+  pid_t pid = DelayedExecBurst(std::chrono::milliseconds(0), kExecs);
   ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
 
   probe::CollectorStats before_drain = collector->Stats();
@@ -699,24 +706,6 @@ TEST_F(CollectorWakeupTest, AnIdleConsumerIsWokenByTheFirstRecord) {
   ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
   ASSERT_EQ(log.ExecsOf(static_cast<std::uint32_t>(pid)).size(), 1u);
   EXPECT_LT(seen_after, std::chrono::milliseconds(1500));  // not the 5 s timeout
-}
-
-// A child that waits `delay`, then forks and execs /bin/true `count` times
-// in a row.
-pid_t DelayedExecBurst(std::chrono::milliseconds delay, int count) {
-  return SpawnChild([delay, count] {
-    usleep(static_cast<useconds_t>(delay.count() * 1000));
-    for (int i = 0; i < count; ++i) {
-      pid_t child = fork();
-      if (child == 0) {
-        char* const argv[] = {const_cast<char*>("true"), nullptr};
-        execve("/bin/true", argv, environ);
-        _exit(127);
-      }
-      waitpid(child, nullptr, 0);
-    }
-    _exit(0);
-  });
 }
 
 // Past the threshold the BPF side forces one wake-up and no more until the
