@@ -410,6 +410,13 @@ TEST_F(CollectorTest, ExecOnAPseudoTerminalCarriesItsTtyName) {
   EXPECT_GT(echo->tty.size(), 3u);  // "pts" + the pty number
 }
 
+// A collector with the default options and the program set of `mode`.
+std::unique_ptr<probe::Collector> OpenCollectorInMode(probe::AttachMode mode) {
+  probe::CollectorOptions options;
+  options.attach_mode = mode;
+  return OpenCollector(options);
+}
+
 TEST(CollectorModeTest, RawTpAndTpBtfDeliverTheSameExec) {
   if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
   ScratchDir scratch;
@@ -471,9 +478,7 @@ TEST(CollectorModeTest, PathsBeyondTheKernelWalkAreCutTheSameWayInBothModes) {
   CopyFile("/bin/true", deep, 0755);
   for (probe::AttachMode mode : {probe::AttachMode::kRawTp, probe::AttachMode::kTpBtf}) {
     SCOPED_TRACE(probe::AttachModeName(mode));
-    probe::CollectorOptions options;
-    options.attach_mode = mode;
-    auto collector = OpenCollector(options);
+    auto collector = OpenCollectorInMode(mode);
     ASSERT_NE(collector, nullptr);
     EventLog log;
     const pid_t shallow_pid = RunAndCollect(*collector, log, [&] { Exec(shallow, {shallow}); });
@@ -560,9 +565,7 @@ TEST(CollectorModeTest, CgroupPathsComeFromTheCacheAndFollowARename) {
   const std::string tag = "/picket-cgroup-cache-" + std::to_string(getpid());
   for (probe::AttachMode mode : {probe::AttachMode::kRawTp, probe::AttachMode::kTpBtf}) {
     SCOPED_TRACE(probe::AttachModeName(mode));
-    probe::CollectorOptions options;
-    options.attach_mode = mode;
-    auto collector = OpenCollector(options);
+    auto collector = OpenCollectorInMode(mode);
     ASSERT_NE(collector, nullptr);
     EventLog log;
     const auto exec_in = [&](const ScopedCgroup& cgroup) {
