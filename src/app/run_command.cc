@@ -114,10 +114,12 @@ void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
   }
   const LatencyHistogram& latency = pipeline.signal_latency();
   spdlog::info(
-      "stats: events/s={:.0f} events={} execs={} lost_records={} malformed={} tree={} "
+      "stats: events/s={:.0f} events={} execs={} lost_records={} malformed={} "
+      "cgroup_path_cache[hits={} misses={}] threshold_wakeups={} tree={} "
       "matches={} signals={} suppressed={} signal_latency_ms[p50={:.2f} p99={:.2f} max={:.2f}]{}",
       seconds > 0 ? static_cast<double>(events_in_interval) / seconds : 0.0,
       pipeline.stats().events, pipeline.stats().execs, kernel.lost(), kernel.malformed_total(),
+      kernel.cgroup_cache_hits, kernel.cgroup_cache_misses, kernel.threshold_wakeups,
       pipeline.tree().size(), engine.matches, pipeline.stats().signals, engine.suppressed,
       static_cast<double>(latency.Percentile(0.5)) / 1e6,
       static_cast<double>(latency.Percentile(0.99)) / 1e6, static_cast<double>(latency.max()) / 1e6,
