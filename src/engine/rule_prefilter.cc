@@ -47,27 +47,25 @@ bool Cheaper(const std::vector<GuardAtom>& a, const std::vector<GuardAtom>& b) {
 }
 
 std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::uint32_t index,
-                                                std::span<const secl::FieldId> per_rule_fields) {
+                                                const GuardAtomFilter& usable) {
   const BoolNode& node = code.bools[index];
   switch (node.kind) {
     case BoolKind::kStringMatch: {
       if (node.negate || !IsDirectStringField(code.operands[node.lhs])) return std::nullopt;
       if (node.set >= code.matcher_literals.size()) return std::nullopt;
-      if (std::find(per_rule_fields.begin(), per_rule_fields.end(),
-                    code.operands[node.lhs].field) != per_rule_fields.end()) {
-        return std::nullopt;
-      }
-      return std::vector<GuardAtom>{GuardAtom{.field = code.operands[node.lhs].field,
-                                              .is_array = code.operands[node.lhs].field_is_array,
-                                              .matcher = &code.matchers[node.set],
-                                              .literals = &code.matcher_literals[node.set]}};
+      GuardAtom atom{.field = code.operands[node.lhs].field,
+                     .is_array = code.operands[node.lhs].field_is_array,
+                     .matcher = &code.matchers[node.set],
+                     .literals = &code.matcher_literals[node.set]};
+      if (!usable(atom)) return std::nullopt;
+      return std::vector<GuardAtom>{atom};
     }
     case BoolKind::kAnd: {
       // Every conjunct is implied; keep the cheapest one that has a guard.
       std::optional<std::vector<GuardAtom>> best;
       for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
         std::optional<std::vector<GuardAtom>> child =
-            Necessary(code, code.child_indices[i], per_rule_fields);
+            Necessary(code, code.child_indices[i], usable);
         if (child.has_value() && (!best.has_value() || Cheaper(*child, *best))) {
           best = std::move(child);
         }
@@ -80,7 +78,7 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
       std::vector<GuardAtom> atoms;
       for (std::uint32_t i = node.children_begin; i < node.children_end; ++i) {
         std::optional<std::vector<GuardAtom>> child =
-            Necessary(code, code.child_indices[i], per_rule_fields);
+            Necessary(code, code.child_indices[i], usable);
         if (!child.has_value()) return std::nullopt;
         atoms.insert(atoms.end(), child->begin(), child->end());
       }
@@ -95,10 +93,18 @@ std::optional<std::vector<GuardAtom>> Necessary(const ProgramCode& code, std::ui
 }  // namespace
 
 std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program,
-                                                  std::span<const secl::FieldId> per_rule_fields) {
+                                                  const GuardAtomFilter& usable) {
   const ProgramCode& code = program.code();
   if (!code.root_is_bool || code.root >= code.bools.size()) return std::nullopt;
-  return Necessary(code, code.root, per_rule_fields);
+  return Necessary(code, code.root, usable);
+}
+
+std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program,
+                                                  std::span<const secl::FieldId> per_rule_fields) {
+  return DeriveGuard(program, [per_rule_fields](const GuardAtom& atom) {
+    return std::find(per_rule_fields.begin(), per_rule_fields.end(), atom.field) ==
+           per_rule_fields.end();
+  });
 }
 
 RulePrefilter::RulePrefilter(const std::vector<const secl::Program*>& programs,

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -67,6 +68,13 @@ struct GuardAtom {
 // evaluated rather than the event (event.rule.tags); no atom tests them.
 std::optional<std::vector<GuardAtom>> DeriveGuard(
     const secl::Program& program, std::span<const secl::FieldId> per_rule_fields = {});
+
+// The same derivation with only the atoms `usable` accepts: a test on
+// another field (or with another matcher) counts as no guard, so the result
+// is a necessary condition made of usable atoms only, or none.
+using GuardAtomFilter = std::function<bool(const GuardAtom&)>;
+std::optional<std::vector<GuardAtom>> DeriveGuard(const secl::Program& program,
+                                                  const GuardAtomFilter& usable);
 
 class RulePrefilter {
   struct TransparentHash {
