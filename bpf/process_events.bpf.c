@@ -52,6 +52,24 @@ volatile __u32 consumer_idle = 0;
  * guest) for every record while the consumer is on its way. */
 volatile __u32 threshold_woken = 0;
 
+/* Names whose exec wakes the consumer at once instead of at its next
+ * batching interval: those the loaded rules test an exec's comm or file
+ * name against (engine/urgent_exec_names.h). Looked up only while user
+ * space sets urgent_names_active. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PICKET_URGENT_NAMES_MAX);
+	__type(key, struct picket_exec_name);
+	__type(value, __u8);
+} urgent_exec_names SEC(".maps");
+
+volatile __u32 urgent_names_active = 0;
+
+/* Set here when an urgent exec forced a wake-up; cleared by user space
+ * when it starts a drain, so an urgent exec recorded after that point
+ * forces its own. Bounds urgent wake-ups to one per drain. */
+volatile __u32 urgent_woken = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20); /* resized by user space before load */
@@ -162,10 +180,16 @@ static __always_inline void count(__u32 counter)
 		*value += 1;
 }
 
-static __always_inline __u64 wakeup_flags(void)
+static __always_inline __u64 wakeup_flags(int urgent)
 {
 	if (wakeup_threshold == 0)
 		return 0;
+	if (urgent && !urgent_woken) {
+		urgent_woken = 1;
+		consumer_idle = 0;
+		count(PICKET_COUNTER_URGENT_WAKEUPS);
+		return BPF_RB_FORCE_WAKEUP;
+	}
 	if (consumer_idle) {
 		consumer_idle = 0;
 		return BPF_RB_FORCE_WAKEUP;
@@ -179,9 +203,9 @@ static __always_inline __u64 wakeup_flags(void)
 }
 
 static __always_inline void submit(void *record, __u64 size, __u32 emitted,
-				   __u32 lost)
+				   __u32 lost, int urgent)
 {
-	if (bpf_ringbuf_output(&events, record, size, wakeup_flags()) == 0)
+	if (bpf_ringbuf_output(&events, record, size, wakeup_flags(urgent)) == 0)
 		count(emitted);
 	else
 		count(lost);
@@ -230,7 +254,7 @@ static __always_inline int handle_fork(enum kernel_read how,
 	record.parent_pid = KREAD(how, real_parent, tgid);
 	record.parent_tid = KREAD(how, parent, pid);
 	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_FORK,
-	       PICKET_COUNTER_LOST_FORK);
+	       PICKET_COUNTER_LOST_FORK, 0);
 	return 0;
 }
 
@@ -264,7 +288,7 @@ static __always_inline int handle_exit(enum kernel_read how,
 	record.start_boot_ns = group_start(how, task);
 	record.exit_code = KREAD(how, task, exit_code);
 	submit(&record, sizeof(record), PICKET_COUNTER_EMITTED_EXIT,
-	       PICKET_COUNTER_LOST_EXIT);
+	       PICKET_COUNTER_LOST_EXIT, 0);
 	return 0;
 }
 
@@ -779,6 +803,31 @@ static __always_inline __u64 clamp_record_size(__u64 size)
 	return size;
 }
 
+/* Whether the exec's comm, or the name of the file it ran (the first
+ * component of FIELD_PATH, which is stored leaf first), is in
+ * urgent_exec_names. Both are looked up: a symlink's comm (nc) differs from
+ * the file it resolves to (nc.openbsd), and a #! script's comm names the
+ * script while FIELD_PATH is its interpreter. */
+static __always_inline int is_urgent_exec(struct exec_scratch *s)
+{
+	struct picket_exec_name key;
+	const struct picket_blob_ref *path =
+		&s->event.fields[PICKET_EXEC_FIELD_PATH];
+
+	if (!urgent_names_active)
+		return 0;
+	__builtin_memcpy(&key, s->event.comm, sizeof(key));
+	if (bpf_map_lookup_elem(&urgent_exec_names, &key))
+		return 1;
+	if (path->length == 0)
+		return 0;
+	__builtin_memset(&key, 0, sizeof(key));
+	if (bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+				      &s->blob[path->offset & BLOB_MASK]) <= 0)
+		return 0;
+	return bpf_map_lookup_elem(&urgent_exec_names, &key) != NULL;
+}
+
 static __always_inline int handle_exec(enum kernel_read how,
 				       struct task_struct *task, pid_t old_pid,
 				       struct linux_binprm *bprm)
@@ -856,7 +905,7 @@ static __always_inline int handle_exec(enum kernel_read how,
 	size = sizeof(*e) + clamp_blob_size(offset);
 	fill_header(&e->header, size, PICKET_EVENT_EXEC, tgid, old_pid);
 	submit(s, clamp_record_size(size), PICKET_COUNTER_EMITTED_EXEC,
-	       PICKET_COUNTER_LOST_EXEC);
+	       PICKET_COUNTER_LOST_EXEC, is_urgent_exec(s));
 	return 0;
 }
 

@@ -181,8 +181,21 @@ enum picket_counter {
 	/* Wake-ups forced because wakeup_threshold bytes were pending (at most
 	 * one per drain, see threshold_woken in the BPF program). */
 	PICKET_COUNTER_THRESHOLD_WAKEUPS = 8,
-	PICKET_COUNTER_COUNT = 9,
+	/* Wake-ups forced by an exec whose comm or file name is in the
+	 * urgent_exec_names map (at most one per drain, see urgent_woken). */
+	PICKET_COUNTER_URGENT_WAKEUPS = 9,
+	PICKET_COUNTER_COUNT = 10,
 };
+
+/* Key of the urgent_exec_names map: a comm as the kernel keeps it, or an
+ * executed file's name cut the same way (15 bytes, NUL, zero padding).
+ * An exec whose comm or file name is a key wakes the consumer at once
+ * instead of at its next batching interval. */
+struct picket_exec_name {
+	char name[PICKET_COMM_LEN];
+};
+
+#define PICKET_URGENT_NAMES_MAX 4096
 
 /* Bytes of cgroup path (components, leaf first, as in FIELD_CGROUP) one
  * cache entry holds; a longer path is walked on every exec. */

@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -31,11 +33,16 @@ namespace picket::probe {
 struct Collector::Skeleton {
   process_events* bpf = nullptr;
   ring_buffer* ring = nullptr;
+  // The ring registered edge-triggered: readable once per wake-up the BPF
+  // side forces, not whenever records are pending (libbpf's own epoll set
+  // is level-triggered, which a batching sleep cannot use).
+  int forced_wakeups_fd = -1;
 
   Skeleton() = default;
   Skeleton(const Skeleton&) = delete;
   Skeleton& operator=(const Skeleton&) = delete;
   ~Skeleton() {
+    if (forced_wakeups_fd >= 0) close(forced_wakeups_fd);
     if (ring != nullptr) ring_buffer__free(ring);
     if (bpf != nullptr) process_events__destroy(bpf);
   }
@@ -228,6 +235,14 @@ Result<std::unique_ptr<Collector>> Collector::Open(const CollectorOptions& optio
       return Error(ErrorCode::kUnsupported,
                    "opening the BPF ring buffer failed: " + ErrnoText(errno) + log.Tail());
     }
+    skeleton.forced_wakeups_fd = epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ring_event{.events = EPOLLIN | EPOLLET, .data = {.u64 = 0}};
+    if (skeleton.forced_wakeups_fd < 0 ||
+        epoll_ctl(skeleton.forced_wakeups_fd, EPOLL_CTL_ADD, bpf_map__fd(skeleton.bpf->maps.events),
+                  &ring_event) != 0) {
+      return Error(ErrorCode::kInternal,
+                   "watching the BPF ring buffer for wake-ups failed: " + ErrnoText(errno));
+    }
     return collector;
   }
   return Error(ErrorCode::kInternal, "no attach mode to try");
@@ -262,12 +277,17 @@ Result<std::size_t> Collector::Poll(std::chrono::milliseconds timeout,
 }
 
 Result<std::size_t> Collector::Drain(const EventCallback& on_event) {
+  // Re-arms the urgent wake-up before reading: an urgent exec recorded from
+  // here on forces its own wake-up even if this drain already consumes it
+  // (one drain too many), while one recorded before is consumed below.
+  __atomic_store_n(&skeleton_->bpf->bss->urgent_woken, 0u, __ATOMIC_SEQ_CST);
   current_callback_ = &on_event;
   consumed_in_poll_ = 0;
   int drained = ring_buffer__consume(skeleton_->ring);
   current_callback_ = nullptr;
   // Re-arms the BPF side's threshold wake-up (it forces one per drain).
   __atomic_store_n(&skeleton_->bpf->bss->threshold_woken, 0u, __ATOMIC_SEQ_CST);
+  batch_start_ns_ = MonotonicNs();
   if (drained < 0) {
     return Error(ErrorCode::kInternal,
                  "draining the BPF ring buffer failed: " + ErrnoText(drained));
@@ -287,11 +307,112 @@ Result<bool> Collector::WaitForRecord(std::chrono::milliseconds timeout, int ext
   int ready = poll(fds, extra_fd >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
   const int poll_errno = errno;
   __atomic_store_n(idle, 0u, __ATOMIC_SEQ_CST);
+  // The wake-up that ended this wait also queued the edge-triggered set;
+  // the batching sleep that follows must not end on it. A batch starts with
+  // its first record, unless that record is urgent: then the last drain
+  // still counts, and the sleep ends as soon as the minimum interval allows.
+  ConsumeForcedWakeUps();
+  if (ready > 0 && __atomic_load_n(&skeleton_->bpf->bss->urgent_woken, __ATOMIC_SEQ_CST) == 0) {
+    batch_start_ns_ = MonotonicNs();
+  }
   if (ready < 0 && poll_errno != EINTR) {
     return Error(ErrorCode::kInternal,
                  "waiting on the BPF ring buffer failed: " + ErrnoText(-poll_errno));
   }
   return ready > 0 && (fds[0].revents & POLLIN) != 0;
+}
+
+Result<Collector::WakeReason> Collector::SleepUntilWoken(std::chrono::milliseconds interval,
+                                                         std::chrono::milliseconds min_interval,
+                                                         int extra_fd) {
+  const auto* bss = skeleton_->bpf->bss;
+  const auto ns = [](std::chrono::milliseconds ms) {
+    return static_cast<std::uint64_t>(std::chrono::nanoseconds(ms).count());
+  };
+  const std::uint64_t wake_at = batch_start_ns_ + ns(interval);
+  const std::uint64_t earliest = batch_start_ns_ + ns(std::min(min_interval, interval));
+  // Forced while the last drain ran, or while a WaitForRecord() ended (the
+  // urgent exec that ended an idle wait): the edge may already be consumed.
+  bool forced = __atomic_load_n(&bss->urgent_woken, __ATOMIC_SEQ_CST) != 0 ||
+                __atomic_load_n(&bss->threshold_woken, __ATOMIC_SEQ_CST) != 0;
+  for (;;) {
+    const std::uint64_t now = MonotonicNs();
+    const std::uint64_t until = forced ? earliest : wake_at;
+    if (now >= until) {
+      if (!forced) return WakeReason::kInterval;
+      ConsumeForcedWakeUps();
+      return WakeReason::kKernel;
+    }
+    // Once forced, only the signal fd can end the wait sooner.
+    pollfd fds[2] = {{.fd = extra_fd, .events = POLLIN, .revents = 0},
+                     {.fd = skeleton_->forced_wakeups_fd, .events = POLLIN, .revents = 0}};
+    const nfds_t count = (extra_fd >= 0 ? 1 : 0) + (forced ? 0 : 1);
+    pollfd* first = extra_fd >= 0 ? &fds[0] : &fds[1];
+    const std::uint64_t wait_ns = until - now;
+    const timespec timeout{.tv_sec = static_cast<time_t>(wait_ns / 1'000'000'000),
+                           .tv_nsec = static_cast<long>(wait_ns % 1'000'000'000)};
+    const int ready = ppoll(first, count, &timeout, nullptr);
+    const int poll_errno = errno;
+    if (ready < 0) {
+      if (poll_errno == EINTR) return WakeReason::kExtraFd;
+      return Error(ErrorCode::kInternal,
+                   "waiting on the BPF ring buffer failed: " + ErrnoText(-poll_errno));
+    }
+    if (extra_fd >= 0 && (fds[0].revents & POLLIN) != 0) return WakeReason::kExtraFd;
+    if ((fds[1].revents & POLLIN) != 0) forced = true;
+  }
+}
+
+void Collector::ConsumeForcedWakeUps() {
+  epoll_event events[1];
+  while (epoll_wait(skeleton_->forced_wakeups_fd, events, 1, 0) > 0) {
+  }
+}
+
+Status Collector::SetUrgentExecNames(const std::vector<std::string>& names) {
+  static_assert(kMaxUrgentExecNames == PICKET_URGENT_NAMES_MAX);
+  volatile std::uint32_t* active = &skeleton_->bpf->bss->urgent_names_active;
+  __atomic_store_n(active, 0u, __ATOMIC_SEQ_CST);
+  const int fd = bpf_map__fd(skeleton_->bpf->maps.urgent_exec_names);
+  // Empty the map: deleting the key just read keeps the walk valid.
+  picket_exec_name key{};
+  while (bpf_map_get_next_key(fd, nullptr, &key) == 0) {
+    if (bpf_map_delete_elem(fd, &key) != 0) {
+      return Error(ErrorCode::kInternal,
+                   "clearing the urgent exec names failed: " + ErrnoText(errno));
+    }
+  }
+  std::vector<picket_exec_name> keys;
+  keys.reserve(names.size());
+  for (const std::string& name : names) {
+    if (name.empty()) continue;
+    picket_exec_name cut{};
+    std::memcpy(cut.name, name.data(), std::min(name.size(), sizeof(cut.name) - 1));
+    keys.push_back(cut);
+  }
+  std::sort(keys.begin(), keys.end(), [](const picket_exec_name& a, const picket_exec_name& b) {
+    return std::memcmp(a.name, b.name, sizeof(a.name)) < 0;
+  });
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const picket_exec_name& a, const picket_exec_name& b) {
+                           return std::memcmp(a.name, b.name, sizeof(a.name)) == 0;
+                         }),
+             keys.end());
+  if (keys.size() > kMaxUrgentExecNames) {
+    return Error(ErrorCode::kInvalidArgument, std::to_string(keys.size()) +
+                                                  " urgent exec names, at most " +
+                                                  std::to_string(kMaxUrgentExecNames) +
+                                                  ": every exec waits for the batching interval");
+  }
+  const std::uint8_t present = 1;
+  for (const picket_exec_name& cut : keys) {
+    if (bpf_map_update_elem(fd, &cut, &present, BPF_ANY) != 0) {
+      return Error(ErrorCode::kInternal,
+                   "loading the urgent exec names failed: " + ErrnoText(errno));
+    }
+  }
+  __atomic_store_n(active, keys.empty() ? 0u : 1u, __ATOMIC_SEQ_CST);
+  return {};
 }
 
 int Collector::HandleSample(void* ctx, void* data, std::size_t size) {
@@ -365,6 +486,7 @@ CollectorStats Collector::Stats() const {
   stats.cgroup_cache_hits = totals[PICKET_COUNTER_CGROUP_CACHE_HIT];
   stats.cgroup_cache_misses = totals[PICKET_COUNTER_CGROUP_CACHE_MISS];
   stats.threshold_wakeups = totals[PICKET_COUNTER_THRESHOLD_WAKEUPS];
+  stats.urgent_wakeups = totals[PICKET_COUNTER_URGENT_WAKEUPS];
   return stats;
 }
 

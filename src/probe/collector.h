@@ -84,6 +84,9 @@ struct CollectorStats {
   // Wake-ups the BPF side forced because wakeup_threshold_bytes were
   // pending: at most one per drain (Drain() re-arms it).
   std::uint64_t threshold_wakeups = 0;
+  // Wake-ups forced by an exec named in SetUrgentExecNames(): at most one
+  // per drain.
+  std::uint64_t urgent_wakeups = 0;
   // User side: events delivered to Poll() callbacks, by kind.
   std::uint64_t delivered_fork = 0;
   std::uint64_t delivered_exec = 0;
@@ -126,6 +129,36 @@ class Collector {
   // Drains everything pending without waiting (same delivery as Poll()).
   Result<std::size_t> Drain(const EventCallback& on_event);
 
+  // Why SleepUntilWoken() returned.
+  enum class WakeReason {
+    kInterval,  // the interval passed
+    kKernel,    // the BPF side forced a wake-up: an urgent exec, or the threshold
+    kExtraFd,   // `extra_fd` is readable (or the wait was interrupted: look anyway)
+  };
+
+  // The batching sleep of a Drain() consumer while records flow. Both times
+  // count from the start of the batch: the end of the last Drain(), or the
+  // first record of a batch that ended a WaitForRecord(). Returns when
+  // `interval` has passed, when `extra_fd` (if >= 0) is readable, or when
+  // the BPF side has forced a wake-up since the last Drain() (an exec named
+  // in SetUrgentExecNames(), or wakeup_threshold_bytes pending) and
+  // `min_interval` has passed: a host that runs named programs all the time
+  // costs at most one drain per `min_interval`, as a fixed interval of that
+  // length would. A wake-up that only ended a WaitForRecord() ends nothing.
+  Result<WakeReason> SleepUntilWoken(std::chrono::milliseconds interval,
+                                     std::chrono::milliseconds min_interval, int extra_fd);
+
+  // Names whose exec ends a SleepUntilWoken() at once instead of at its
+  // interval: the BPF side looks up every exec's comm and the name of the
+  // file it ran, both cut to 15 bytes as the kernel cuts a comm. Names are
+  // cut the same way here, so a cut name also wakes for another program
+  // sharing its first 15 bytes (a wake-up too many, never one missing).
+  // Replaces the previous set; an empty set turns the lookups off. More
+  // than kMaxUrgentExecNames distinct names: kInvalidArgument, and the
+  // lookups are off (every exec waits for the interval).
+  static constexpr std::size_t kMaxUrgentExecNames = 4096;
+  Status SetUrgentExecNames(const std::vector<std::string>& names);
+
   // For a consumer whose last Drain() found the ring empty: asks the BPF side
   // to force a wake-up on the next record, then waits until a record is
   // pending, `extra_fd` (if >= 0, e.g. a signalfd) is readable, or `timeout`
@@ -152,6 +185,8 @@ class Collector {
   // Fills a #! script's FileInfo metadata from the file system (see
   // CollectorOptions::stat_script_files).
   void StatScriptFile(events::ExecEvent& exec) const;
+  // Empties the edge-triggered set, so only a later forced wake-up wakes it.
+  void ConsumeForcedWakeUps();
 
   std::unique_ptr<Skeleton> skeleton_;
   AttachMode attach_mode_;
@@ -159,6 +194,7 @@ class Collector {
   decode::DecodeOptions decode_options_;
   const EventCallback* current_callback_ = nullptr;  // valid during Poll()
   std::size_t consumed_in_poll_ = 0;
+  std::uint64_t batch_start_ns_ = 0;       // MonotonicNs(); see SleepUntilWoken()
   CollectorStats user_stats_;              // delivered_* and malformed; kernel fields unused
   std::uint32_t own_mount_namespace_ = 0;  // inode of /proc/self/ns/mnt
 };

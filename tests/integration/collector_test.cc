@@ -23,6 +23,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -783,6 +784,139 @@ TEST_F(CollectorWakeupTest, AnIdleWaitEndsWhenTheExtraDescriptorIsReadable) {
   EXPECT_LT(waited, std::chrono::milliseconds(1000));
   close(pipe_fds[0]);
   close(pipe_fds[1]);
+}
+
+// ---- urgent execs ------------------------------------------------------------
+
+// A child that sleeps `delay`, then execs `path`.
+pid_t DelayedExec(const std::string& path, std::chrono::milliseconds delay) {
+  return SpawnChild([path, delay] {
+    usleep(static_cast<useconds_t>(delay.count() * 1000));
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    execve(path.c_str(), argv, environ);
+  });
+}
+
+// A collector whose ring has just been drained, and a copy of /bin/true
+// under a name no other process of the host runs, longer than the 15 bytes
+// the kernel keeps of a comm.
+class CollectorUrgentTest : public ::testing::Test {
+ protected:
+  static constexpr char kNamedProgram[] = "picket-urgent-probe";
+
+  void SetUp() override {
+    if (std::string reason = KernelTestSkipReason(); !reason.empty()) GTEST_SKIP() << reason;
+    program = RealPath(scratch.path()) + "/" + kNamedProgram;
+    std::ifstream in("/bin/true", std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    WriteFile(program, bytes.str(), 0755);
+    collector = OpenCollector();
+    ASSERT_NE(collector, nullptr);
+    ASSERT_TRUE(collector->SetUrgentExecNames({kNamedProgram}).has_value());
+    DrainAll(*collector, log);
+  }
+
+  // One batching sleep (interval, minimum interval) from a fresh drain while
+  // a child execs `path` after `delay`; the child's exec must be delivered.
+  struct Sleep {
+    probe::Collector::WakeReason reason = probe::Collector::WakeReason::kExtraFd;
+    std::chrono::steady_clock::duration waited{};
+  };
+  Sleep SleepWhileExecuting(const std::string& path, std::chrono::milliseconds delay,
+                            std::chrono::milliseconds interval,
+                            std::chrono::milliseconds min_interval) {
+    DrainAll(*collector, log);
+    const auto started = std::chrono::steady_clock::now();
+    pid_t pid = DelayedExec(path, delay);
+    Result<probe::Collector::WakeReason> woken =
+        collector->SleepUntilWoken(interval, min_interval, -1);
+    Sleep sleep{.waited = std::chrono::steady_clock::now() - started};
+    EXPECT_TRUE(woken.has_value()) << woken.error().message();
+    if (woken.has_value()) sleep.reason = *woken;
+    EXPECT_EQ(waitpid(pid, nullptr, 0), pid);
+    DrainAll(*collector, log);
+    EXPECT_EQ(log.ExecsOf(static_cast<std::uint32_t>(pid)).size(), 1u);
+    return sleep;
+  }
+
+  ScratchDir scratch;
+  std::string program;
+  std::unique_ptr<probe::Collector> collector;
+  EventLog log;
+};
+
+TEST_F(CollectorUrgentTest, AnExecOfANamedProgramEndsTheBatchingSleep) {
+  const std::uint64_t before = collector->Stats().urgent_wakeups;
+  Sleep sleep = SleepWhileExecuting(program, std::chrono::milliseconds(100),
+                                    std::chrono::milliseconds(5000), std::chrono::milliseconds(0));
+  EXPECT_EQ(sleep.reason, probe::Collector::WakeReason::kKernel);
+  EXPECT_LT(sleep.waited, std::chrono::milliseconds(2500));  // not the 5 s interval
+  EXPECT_GE(collector->Stats().urgent_wakeups - before, 1u);
+}
+
+// The comm of an exec through a symlink is the link's name; the name of the
+// file it ran is looked up too.
+TEST_F(CollectorUrgentTest, TheExecutedFileNameWakesWhenTheCommIsNotNamed) {
+  const std::string link = RealPath(scratch.path()) + "/unnamed-link";
+  ASSERT_EQ(symlink(program.c_str(), link.c_str()), 0);
+  Sleep sleep = SleepWhileExecuting(link, std::chrono::milliseconds(100),
+                                    std::chrono::milliseconds(5000), std::chrono::milliseconds(0));
+  EXPECT_EQ(sleep.reason, probe::Collector::WakeReason::kKernel);
+  EXPECT_LT(sleep.waited, std::chrono::milliseconds(2500));
+}
+
+// Other programs wait for the interval, and so does the named one once the
+// names are replaced by an empty set.
+TEST_F(CollectorUrgentTest, AnExecOfAnyOtherProgramWaitsForTheInterval) {
+  for (bool names_cleared : {false, true}) {
+    SCOPED_TRACE(names_cleared ? "names cleared, the named program" : "/bin/true");
+    if (names_cleared) ASSERT_TRUE(collector->SetUrgentExecNames({}).has_value());
+    Sleep sleep = SleepWhileExecuting(
+        names_cleared ? program : std::string("/bin/true"), std::chrono::milliseconds(100),
+        std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
+    EXPECT_EQ(sleep.reason, probe::Collector::WakeReason::kInterval);
+    EXPECT_GE(sleep.waited, std::chrono::milliseconds(1400));
+  }
+}
+
+TEST_F(CollectorUrgentTest, AForcedWakeUpStillLeavesTheMinimumIntervalAfterTheLastDrain) {
+  Sleep sleep =
+      SleepWhileExecuting(program, std::chrono::milliseconds(0), std::chrono::milliseconds(5000),
+                          std::chrono::milliseconds(800));
+  EXPECT_EQ(sleep.reason, probe::Collector::WakeReason::kKernel);
+  EXPECT_GE(sleep.waited, std::chrono::milliseconds(750));
+  EXPECT_LT(sleep.waited, std::chrono::milliseconds(2500));
+}
+
+// An idle consumer woken by a record sleeps one interval before draining so
+// the records behind it join the batch; woken by a named exec, it does not.
+TEST_F(CollectorUrgentTest, AnIdleConsumerBatchesAfterAnyRecordButANamedExec) {
+  for (bool named : {false, true}) {
+    SCOPED_TRACE(named ? "named program" : "/bin/true");
+    DrainAll(*collector, log);
+    const auto started = std::chrono::steady_clock::now();
+    pid_t pid =
+        DelayedExec(named ? program : std::string("/bin/true"), std::chrono::milliseconds(100));
+    Result<bool> woken = collector->WaitForRecord(std::chrono::milliseconds(5000), -1);
+    ASSERT_TRUE(woken.has_value()) << woken.error().message();
+    const auto woken_at = std::chrono::steady_clock::now();
+    Result<probe::Collector::WakeReason> slept = collector->SleepUntilWoken(
+        std::chrono::milliseconds(1000), std::chrono::milliseconds(0), -1);
+    const auto now = std::chrono::steady_clock::now();
+    ASSERT_TRUE(slept.has_value()) << slept.error().message();
+    ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+    if (named) {
+      // Other processes of the host may end the idle wait first; the named
+      // exec then ends the sleep.
+      EXPECT_EQ(*slept, probe::Collector::WakeReason::kKernel);
+      EXPECT_LT(now - started, std::chrono::milliseconds(900));
+    } else if (*woken) {
+      EXPECT_EQ(*slept, probe::Collector::WakeReason::kInterval);
+      EXPECT_GE(now - woken_at, std::chrono::milliseconds(950));
+    }
+    DrainAll(*collector, log);
+  }
 }
 
 // ---- clear failure (issue 3 item 6) ----------------------------------------
