@@ -72,7 +72,9 @@ class Parser {
           {"argv_max_bytes", Scalar(c.argv_max_bytes)},
           {"capture_env", Scalar(c.capture_env)},
           {"attach", OneOf(c.attach, {"auto", "tp_btf", "raw_tp"})},
-          {"poll_interval_ms", Scalar(c.poll_interval_ms)}}},
+          {"poll_interval_ms", Scalar(c.poll_interval_ms)},
+          {"urgent_exec_wakeups", Scalar(c.urgent_exec_wakeups)},
+          {"min_poll_interval_ms", Scalar(c.min_poll_interval_ms)}}},
         {"process_tree",
          {{"max_processes", Scalar(c.max_processes)},
           {"max_ancestors", Scalar(c.max_ancestors)},
@@ -141,6 +143,10 @@ class Parser {
     }
     if (c.poll_interval_ms == 0 || c.poll_interval_ms > 1000) {
       problems_.push_back(fmt::format("{}: collector.poll_interval_ms must be 1..1000", origin_));
+    }
+    if (c.min_poll_interval_ms == 0 || c.min_poll_interval_ms > c.poll_interval_ms) {
+      problems_.push_back(fmt::format(
+          "{}: collector.min_poll_interval_ms must be 1..collector.poll_interval_ms", origin_));
     }
     if (c.priority_boost > 19) {
       problems_.push_back(fmt::format("{}: agent.priority_boost must be 0..19", origin_));

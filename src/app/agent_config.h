@@ -27,9 +27,20 @@ struct AgentConfig {
   std::uint32_t argv_max_bytes = 4096;
   bool capture_env = false;
   std::string attach = "auto";  // auto | tp_btf | raw_tp
-  // Longest a record waits in the ring before the agent drains it when the
-  // batched wake-up threshold is not reached: bounds exec → signal latency.
-  std::uint64_t poll_interval_ms = 10;
+  // Longest a record waits in the ring before the agent drains it when
+  // nothing forced a wake-up (the ring's byte threshold, an urgent exec):
+  // bounds exec → signal latency for rules that do not name the executed
+  // program. Each drain has a fixed cost (the wake-up, caches the workload
+  // evicted meanwhile), so a shorter interval costs CPU on a busy host.
+  std::uint64_t poll_interval_ms = 50;
+  // Execs of the programs the loaded rules name (engine/urgent_exec_names.h)
+  // wake the agent instead of waiting for the interval ...
+  bool urgent_exec_wakeups = true;
+  // ... but no sooner than this after the previous drain, so a host that
+  // runs named programs all the time (Datadog's rules name shells and
+  // coreutils) pays at most one drain per min_poll_interval_ms. The same
+  // spacing applies to wake-ups forced by the ring's byte threshold.
+  std::uint64_t min_poll_interval_ms = 10;
 
   // Process tree.
   std::uint64_t max_processes = 65'536;

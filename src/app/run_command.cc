@@ -16,8 +16,12 @@
 // of one per poll interval. Woken by a record, it still sleeps one interval
 // before draining: the records behind the first one join its batch, so a
 // steady trickle costs one wake-up per interval, as a busy host does.
+// Either sleep ends at once when the kernel side forces a wake-up: an exec
+// of a program the rules name (collector.urgent_exec_wakeups), or the ring
+// holding its wake-up threshold of bytes.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -38,6 +42,7 @@
 #include "app/pipeline.h"
 #include "base/clock.h"
 #include "base/heap_release.h"
+#include "engine/urgent_exec_names.h"
 #include "fields/catalogue.h"
 #include "probe/collector.h"
 #include "proc/procfs_seed.h"
@@ -87,13 +92,38 @@ class SignalFd {
 // skipped the wake-up just as the loop went idle (Collector::WaitForRecord).
 constexpr std::chrono::milliseconds kIdleWait{250};
 
-// Sleeps up to `timeout`, woken early only by a pending signal on `fd`.
-// True when a signal may be pending (so the caller reads the signalfd only
-// then: every system call counts at one wake-up per poll interval).
-bool SleepUnlessSignalled(int fd, std::chrono::milliseconds timeout) {
-  pollfd signal_poll{.fd = fd, .events = POLLIN, .revents = 0};
-  const int ready = poll(&signal_poll, fd >= 0 ? 1 : 0, static_cast<int>(timeout.count()));
-  return ready != 0;  // readable, or interrupted / failed: look anyway
+// The batching sleep; true when a signal may be pending (so the caller reads
+// the signalfd only then: every system call counts at one wake-up per
+// interval).
+bool SleepOneInterval(probe::Collector& kernel, int signal_fd, const AgentConfig& config) {
+  Result<probe::Collector::WakeReason> woken =
+      kernel.SleepUntilWoken(std::chrono::milliseconds(config.poll_interval_ms),
+                             std::chrono::milliseconds(config.min_poll_interval_ms), signal_fd);
+  if (!woken.has_value()) {
+    spdlog::error("ring buffer: {}", woken.error().message());
+    return true;
+  }
+  return *woken == probe::Collector::WakeReason::kExtraFd;
+}
+
+// Hands the kernel side the names whose execs wake the agent at once, from
+// the active rules; logs which exec rules wait for the interval instead.
+void LoadUrgentExecNames(probe::Collector& kernel, const engine::RuleSet& rules,
+                         const secl::Schema& schema, const AgentConfig& config) {
+  engine::UrgentExecNames urgent;
+  if (config.urgent_exec_wakeups) urgent = engine::DeriveUrgentExecNames(rules, schema);
+  if (Status loaded = kernel.SetUrgentExecNames(urgent.names); !loaded) {
+    spdlog::warn("urgent exec wake-ups off: {}", loaded.error().message());
+    return;
+  }
+  if (!config.urgent_exec_wakeups) return;
+  spdlog::info(
+      "urgent exec wake-ups: {} program names from {} exec rules; {} exec rules see events "
+      "within collector.poll_interval_ms ({} ms)",
+      urgent.names.size(), urgent.rules_named.size(), urgent.rules_waiting.size(),
+      config.poll_interval_ms);
+  spdlog::debug("urgent exec names: {}", fmt::join(urgent.names, " "));
+  spdlog::debug("exec rules waiting for the interval: {}", fmt::join(urgent.rules_waiting, ", "));
 }
 
 probe::AttachMode ParseAttach(const std::string& attach) {
@@ -115,13 +145,13 @@ void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
   const LatencyHistogram& latency = pipeline.signal_latency();
   spdlog::info(
       "stats: events/s={:.0f} events={} execs={} lost_records={} malformed={} "
-      "cgroup_path_cache[hits={} misses={}] threshold_wakeups={} tree={} "
+      "cgroup_path_cache[hits={} misses={}] threshold_wakeups={} urgent_wakeups={} tree={} "
       "matches={} signals={} suppressed={} signal_latency_ms[p50={:.2f} p99={:.2f} max={:.2f}]{}",
       seconds > 0 ? static_cast<double>(events_in_interval) / seconds : 0.0,
       pipeline.stats().events, pipeline.stats().execs, kernel.lost(), kernel.malformed_total(),
       kernel.cgroup_cache_hits, kernel.cgroup_cache_misses, kernel.threshold_wakeups,
-      pipeline.tree().size(), engine.matches, pipeline.stats().signals, engine.suppressed,
-      static_cast<double>(latency.Percentile(0.5)) / 1e6,
+      kernel.urgent_wakeups, pipeline.tree().size(), engine.matches, pipeline.stats().signals,
+      engine.suppressed, static_cast<double>(latency.Percentile(0.5)) / 1e6,
       static_cast<double>(latency.Percentile(0.99)) / 1e6, static_cast<double>(latency.max()) / 1e6,
       sink_text);
 }
@@ -183,6 +213,7 @@ int Run(const RunOptions& options) {
                pipeline.engine().rules().active_rules());
 
   probe::Collector& kernel = **collector;
+  LoadUrgentExecNames(kernel, pipeline.engine().rules(), catalogue, config);
   pipeline.SetLostRecordsSource([&kernel] { return kernel.Stats().lost(); });
   auto on_event = [&pipeline](events::Event&& event) { pipeline.Process(std::move(event)); };
   const std::uint64_t start_ns = MonotonicNs();
@@ -197,12 +228,10 @@ int Run(const RunOptions& options) {
       Result<bool> woken = kernel.WaitForRecord(kIdleWait, signals.fd());
       if (!woken.has_value()) spdlog::error("ring buffer: {}", woken.error().message());
       if (woken.has_value() && *woken) {
-        signal_pending =
-            SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
+        signal_pending = SleepOneInterval(kernel, signals.fd(), config);
       }
     } else {
-      signal_pending =
-          SleepUnlessSignalled(signals.fd(), std::chrono::milliseconds(config.poll_interval_ms));
+      signal_pending = SleepOneInterval(kernel, signals.fd(), config);
     }
     Result<std::size_t> drained = kernel.Drain(on_event);
     if (!drained.has_value()) {
@@ -227,6 +256,7 @@ int Run(const RunOptions& options) {
         } else {
           LogPolicyReport(**reloaded);
           pipeline.SetPolicy(engine::BuildRuleSet(*reloaded, catalogue));
+          LoadUrgentExecNames(kernel, pipeline.engine().rules(), catalogue, config);
           ReleaseFreeHeapToSystem();  // the previous rule set and the parse
           spdlog::info("policy reloaded");
         }
