@@ -331,22 +331,40 @@ Result<Collector::WakeReason> Collector::SleepUntilWoken(std::chrono::millisecon
   };
   const std::uint64_t wake_at = batch_start_ns_ + ns(interval);
   const std::uint64_t earliest = batch_start_ns_ + ns(std::min(min_interval, interval));
-  // Forced while the last drain ran, or while a WaitForRecord() ended (the
-  // urgent exec that ended an idle wait): the edge may already be consumed.
-  bool forced = __atomic_load_n(&bss->urgent_woken, __ATOMIC_SEQ_CST) != 0 ||
-                __atomic_load_n(&bss->threshold_woken, __ATOMIC_SEQ_CST) != 0;
+  // A forced wake-up is recorded in these flags until the next drain, even
+  // when its edge was consumed (it came during the last drain, or ended a
+  // WaitForRecord()).
+  const auto forced_since_drain = [bss] {
+    return __atomic_load_n(&bss->urgent_woken, __ATOMIC_SEQ_CST) != 0 ||
+           __atomic_load_n(&bss->threshold_woken, __ATOMIC_SEQ_CST) != 0;
+  };
+  bool forced = forced_since_drain();
+  // After a sleep a forced wake-up ended, the next one is likely to come
+  // before `earliest` too (named programs run in bursts): being woken for it
+  // and sleeping again to `earliest` would cost two wake-ups per drain, so
+  // the ring is looked at only from `earliest` on.
+  bool watch_ring = !last_sleep_forced_;
   for (;;) {
     const std::uint64_t now = MonotonicNs();
-    const std::uint64_t until = forced ? earliest : wake_at;
-    if (now >= until) {
-      if (!forced) return WakeReason::kInterval;
+    if (!watch_ring && now >= earliest) {
+      watch_ring = true;
+      forced = forced || forced_since_drain();
+    }
+    if (forced && now >= earliest) {
       ConsumeForcedWakeUps();
+      last_sleep_forced_ = true;
       return WakeReason::kKernel;
     }
+    if (now >= wake_at) {
+      last_sleep_forced_ = false;
+      return WakeReason::kInterval;
+    }
     // Once forced, only the signal fd can end the wait sooner.
+    const bool poll_ring = watch_ring && !forced;
+    const std::uint64_t until = poll_ring ? wake_at : earliest;
     pollfd fds[2] = {{.fd = extra_fd, .events = POLLIN, .revents = 0},
                      {.fd = skeleton_->forced_wakeups_fd, .events = POLLIN, .revents = 0}};
-    const nfds_t count = (extra_fd >= 0 ? 1 : 0) + (forced ? 0 : 1);
+    const nfds_t count = (extra_fd >= 0 ? 1 : 0) + (poll_ring ? 1 : 0);
     pollfd* first = extra_fd >= 0 ? &fds[0] : &fds[1];
     const std::uint64_t wait_ns = until - now;
     const timespec timeout{.tv_sec = static_cast<time_t>(wait_ns / 1'000'000'000),
@@ -364,9 +382,10 @@ Result<Collector::WakeReason> Collector::SleepUntilWoken(std::chrono::millisecon
 }
 
 void Collector::ConsumeForcedWakeUps() {
-  epoll_event events[1];
-  while (epoll_wait(skeleton_->forced_wakeups_fd, events, 1, 0) > 0) {
-  }
+  // The set holds the ring alone, edge-triggered: one wait that reports it
+  // takes it off the ready list until the next forced wake-up.
+  epoll_event event;
+  (void)epoll_wait(skeleton_->forced_wakeups_fd, &event, 1, 0);
 }
 
 Status Collector::SetUrgentExecNames(const std::vector<std::string>& names) {

@@ -195,6 +195,7 @@ class Collector {
   const EventCallback* current_callback_ = nullptr;  // valid during Poll()
   std::size_t consumed_in_poll_ = 0;
   std::uint64_t batch_start_ns_ = 0;       // MonotonicNs(); see SleepUntilWoken()
+  bool last_sleep_forced_ = false;         // the last SleepUntilWoken() returned kKernel
   CollectorStats user_stats_;              // delivered_* and malformed; kernel fields unused
   std::uint32_t own_mount_namespace_ = 0;  // inode of /proc/self/ns/mnt
 };

@@ -797,6 +797,18 @@ pid_t DelayedExec(const std::string& path, std::chrono::milliseconds delay) {
   });
 }
 
+// voluntary_ctxt_switches of the calling thread: how often it blocked.
+std::uint64_t VoluntaryContextSwitches() {
+  std::ifstream status("/proc/thread-self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("voluntary_ctxt_switches:", 0) == 0) {
+      return std::stoull(line.substr(line.find(':') + 1));
+    }
+  }
+  return 0;
+}
+
 // A collector whose ring has just been drained, and a copy of /bin/true
 // under a name no other process of the host runs, longer than the 15 bytes
 // the kernel keeps of a comm.
@@ -887,6 +899,29 @@ TEST_F(CollectorUrgentTest, AForcedWakeUpStillLeavesTheMinimumIntervalAfterTheLa
   EXPECT_EQ(sleep.reason, probe::Collector::WakeReason::kKernel);
   EXPECT_GE(sleep.waited, std::chrono::milliseconds(750));
   EXPECT_LT(sleep.waited, std::chrono::milliseconds(2500));
+}
+
+// Named programs run in bursts (a script's shell, then its tools): after a
+// sleep a forced wake-up ended, the next one does not look at the ring
+// before its minimum interval, so a named exec early in the batch costs no
+// wake-up of its own; the sleep still ends at the minimum interval.
+TEST_F(CollectorUrgentTest, AfterAForcedSleepTheNextSleepsOnceToTheMinimumInterval) {
+  SleepWhileExecuting(program, std::chrono::milliseconds(0), std::chrono::milliseconds(5000),
+                      std::chrono::milliseconds(0));
+  DrainAll(*collector, log);
+  pid_t pid = DelayedExec(program, std::chrono::milliseconds(100));
+  const std::uint64_t switches_before = VoluntaryContextSwitches();
+  const auto started = std::chrono::steady_clock::now();
+  Result<probe::Collector::WakeReason> woken = collector->SleepUntilWoken(
+      std::chrono::milliseconds(5000), std::chrono::milliseconds(800), -1);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  const std::uint64_t switches = VoluntaryContextSwitches() - switches_before;
+  ASSERT_TRUE(woken.has_value()) << woken.error().message();
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+  EXPECT_EQ(*woken, probe::Collector::WakeReason::kKernel);
+  EXPECT_GE(waited, std::chrono::milliseconds(700));
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+  EXPECT_LE(switches, 1u);  // one sleep, not woken at the exec and put back to sleep
 }
 
 // An idle consumer woken by a record sleeps one interval before draining so
