@@ -24,6 +24,28 @@ TEST(AgentConfigTest, PriorityBoostIsANiceLevelCount) {
   EXPECT_EQ(too_much.error().message(), "c.yaml: agent.priority_boost must be 0..19");
 }
 
+// Drains: every 50 ms, and sooner (no sooner than 10 ms after the last
+// one) for execs of the programs the rules name.
+TEST(AgentConfigTest, DrainIntervalsDefaultAndMustBeOrdered) {
+  Result<AgentConfig> defaults = ParseAgentConfig("", "c.yaml");
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message();
+  EXPECT_EQ(defaults->poll_interval_ms, 50u);
+  EXPECT_EQ(defaults->min_poll_interval_ms, 10u);
+  EXPECT_TRUE(defaults->urgent_exec_wakeups);
+  Result<AgentConfig> fixed = ParseAgentConfig(
+      "collector:\n  poll_interval_ms: 10\n  min_poll_interval_ms: 10\n"
+      "  urgent_exec_wakeups: false\n",
+      "c.yaml");
+  ASSERT_TRUE(fixed.has_value()) << fixed.error().message();
+  EXPECT_EQ(fixed->poll_interval_ms, 10u);
+  EXPECT_FALSE(fixed->urgent_exec_wakeups);
+  Result<AgentConfig> inverted = ParseAgentConfig(
+      "collector:\n  poll_interval_ms: 20\n  min_poll_interval_ms: 30\n", "c.yaml");
+  ASSERT_FALSE(inverted.has_value());
+  EXPECT_EQ(inverted.error().message(),
+            "c.yaml: collector.min_poll_interval_ms must be 1..collector.poll_interval_ms");
+}
+
 TEST(AgentConfigTest, OverridesValues) {
   Result<AgentConfig> config = ParseAgentConfig(R"(
 policies:
