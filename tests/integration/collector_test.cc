@@ -883,7 +883,9 @@ TEST_F(CollectorUrgentTest, TheExecutedFileNameWakesWhenTheCommIsNotNamed) {
 TEST_F(CollectorUrgentTest, AnExecOfAnyOtherProgramWaitsForTheInterval) {
   for (bool names_cleared : {false, true}) {
     SCOPED_TRACE(names_cleared ? "names cleared, the named program" : "/bin/true");
-    if (names_cleared) ASSERT_TRUE(collector->SetUrgentExecNames({}).has_value());
+    if (names_cleared) {
+      ASSERT_TRUE(collector->SetUrgentExecNames({}).has_value());
+    }
     Sleep sleep = SleepWhileExecuting(
         names_cleared ? program : std::string("/bin/true"), std::chrono::milliseconds(100),
         std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
