@@ -5,7 +5,8 @@
 // document instead.
 //
 // `picket policy explain --rule ID [FILE|DIR...]`: what a rule is — status,
-// description, expression, tags, actions and its picket: documentation.
+// how soon its events reach it, description, expression, tags, actions and
+// its picket: documentation.
 
 #include <algorithm>
 #include <cstdio>
@@ -14,12 +15,15 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/command.h"
 #include "app/embedded_policy.h"
+#include "engine/urgent_exec_names.h"
+#include "fields/catalogue.h"
 #include "policy/compiled_policy.h"
 #include "policy/loader.h"
 #include "policy/policy_file.h"
@@ -50,6 +54,22 @@ struct ExplainOptions {
 };
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+// How soon the running agent hands the rule its events (run_command.cc,
+// engine/urgent_exec_names.h).
+std::string DescribeDelivery(const policy::CompiledRule& rule) {
+  std::optional<std::vector<std::string>> names =
+      engine::UrgentExecNamesOf(rule, fields::FieldCatalogue::Default());
+  if (!names.has_value()) {
+    return "within collector.poll_interval_ms of the event (the rule does not name the "
+           "programs it matches)";
+  }
+  std::string text = "early: an exec of";
+  for (const std::string& name : *names) text += " " + name;
+  return text +
+         " wakes the agent (collector.urgent_exec_wakeups; no sooner than "
+         "collector.min_poll_interval_ms after its previous drain)";
+}
 
 // Parses --agent-version; on error prints it and returns nullopt.
 std::optional<policy::LoadOptions> MakeLoadOptions(const std::string& agent_version,
@@ -291,6 +311,7 @@ int RunExplain(const ExplainOptions& options) {
   out += "defined in: " + defined_in + "\n";
   if (loaded != nullptr) {
     out += "status: loaded (event type " + loaded->event_type + ")\n";
+    out += "delivery: " + DescribeDelivery(*loaded) + "\n";
   } else {
     std::string status = "status: not loaded";
     for (const policy::SkippedRule& skipped : compiled.skipped) {

@@ -71,7 +71,20 @@ std::optional<std::vector<std::string>> NamesOf(const secl::Program& program,
   return names;
 }
 
+void SortUnique(std::vector<std::string>& names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+}
+
 }  // namespace
+
+std::optional<std::vector<std::string>> UrgentExecNamesOf(const policy::CompiledRule& rule,
+                                                          const secl::Schema& schema) {
+  if (rule.event_type != "exec") return std::nullopt;
+  std::optional<std::vector<std::string>> names = NamesOf(rule.program, ResolveNameFields(schema));
+  if (names.has_value()) SortUnique(*names);
+  return names;
+}
 
 UrgentExecNames DeriveUrgentExecNames(const RuleSet& rules, const secl::Schema& schema) {
   UrgentExecNames urgent;
@@ -88,8 +101,7 @@ UrgentExecNames DeriveUrgentExecNames(const RuleSet& rules, const secl::Schema& 
     urgent.rules_named.push_back(rule.id);
     urgent.names.insert(urgent.names.end(), names->begin(), names->end());
   }
-  std::sort(urgent.names.begin(), urgent.names.end());
-  urgent.names.erase(std::unique(urgent.names.begin(), urgent.names.end()), urgent.names.end());
+  SortUnique(urgent.names);
   return urgent;
 }
 

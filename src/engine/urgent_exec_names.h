@@ -21,10 +21,12 @@
 #define PICKET_ENGINE_URGENT_EXEC_NAMES_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/rule_set.h"
+#include "policy/compiled_policy.h"
 #include "secl/schema.h"
 
 namespace picket::engine {
@@ -40,6 +42,12 @@ struct UrgentExecNames {
 // `schema`: the schema the rule set was built against (it resolves the
 // exec name fields).
 UrgentExecNames DeriveUrgentExecNames(const RuleSet& rules, const secl::Schema& schema);
+
+// The names one rule contributes (cut to kNameBytes, sorted, unique), or
+// nullopt when it waits for the interval: it can match an exec whose comm
+// and file name are none of them, or it is not an exec rule.
+std::optional<std::vector<std::string>> UrgentExecNamesOf(const policy::CompiledRule& rule,
+                                                          const secl::Schema& schema);
 
 }  // namespace picket::engine
 

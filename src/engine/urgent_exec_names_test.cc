@@ -65,6 +65,24 @@ TEST(UrgentExecNamesTest, NamesComeFromCommFileNameAndPathTestsThatEveryMatchNee
                           "path_without_name", "by_ancestor"));
 }
 
+TEST(UrgentExecNamesTest, OneRuleAtATime) {
+  std::shared_ptr<const RuleSet> rules = RulesOf(R"(rules:
+  - id: tools
+    expression: exec.comm in ["wget", "curl", "wget"] || exec.file.path == "/usr/bin/curl"
+  - id: by_uid
+    expression: exec.uid == 0
+  - id: opens
+    expression: open.file.path == "/etc/shadow"
+)");
+  const secl::Schema& schema = fields::FieldCatalogue::Default();
+  std::optional<std::vector<std::string>> tools =
+      UrgentExecNamesOf(*rules->rules[0].compiled, schema);
+  ASSERT_TRUE(tools.has_value());
+  EXPECT_THAT(*tools, ElementsAre("curl", "wget"));
+  EXPECT_FALSE(UrgentExecNamesOf(*rules->rules[1].compiled, schema).has_value());
+  EXPECT_FALSE(UrgentExecNamesOf(*rules->rules[2].compiled, schema).has_value());
+}
+
 TEST(UrgentExecNamesTest, AConjunctWithNamesIsFoundBesideCheaperGuards) {
   // The prefilter would guard on the argument pattern's field or the
   // container id; the names are still a necessary condition.

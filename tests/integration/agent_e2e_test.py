@@ -413,6 +413,11 @@ class PolicyReload(LoopbackFixture):
         while "policy reloaded" not in agent.log() and time.time() < deadline:
             time.sleep(0.05)
         self.assertIn("policy reloaded", agent.log())
+        # The reload also hands the kernel the new rule's program name.
+        urgent = re.findall(r"urgent exec wake-ups: (\d+) program names from (\d+) exec rules",
+                            agent.log())
+        self.assertEqual(len(urgent), 2, agent.log())
+        self.assertEqual([int(n) + 1 for n in urgent[0]], [int(n) for n in urgent[1]])
         subprocess.run(["/usr/bin/true", "picket-e2e-marker"], check=True)
         self.assertTrue(agent.wait_for(
             lambda s: s["agent"]["rule_id"] == "e2e_reload_marker", SIGNAL_DEADLINE_S))
