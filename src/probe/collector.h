@@ -14,7 +14,11 @@
 // system is idle uses Drain() + WaitForRecord() instead: after a drain that
 // found nothing, WaitForRecord() asks the BPF side to wake it on the very
 // next record (consumer_idle in the BPF program), and otherwise the caller
-// sleeps its batching interval before the next Drain().
+// sleeps its batching interval with SleepUntilWoken() before the next
+// Drain(). That sleep also ends on the wake-ups the BPF side forces: the
+// threshold above, and an exec of a program named in SetUrgentExecNames()
+// (one per drain), so a long batching interval does not delay the execs the
+// rules are waiting for.
 //
 // Thread-compatible: one thread calls Poll(); Stats() may be called from that
 // same thread (it reads per-CPU maps and the decode counters).
