@@ -51,21 +51,25 @@ std::optional<std::string> NameOf(NameKind kind, const std::string& literal) {
 }
 
 // The names a rule can match only through, or nullopt when it can match an
-// exec whose comm and file name are none of them.
+// exec whose comm and file name are none of them. A test with a literal that
+// names no file is not usable, so another conjunct of an `&&` can still give
+// the names.
 std::optional<std::vector<std::string>> NamesOf(const secl::Program& program,
                                                 const NameFields& fields) {
   std::optional<std::vector<GuardAtom>> guard =
       DeriveGuard(program, [&fields](const GuardAtom& atom) {
-        return atom.literals->exact_only && !atom.is_array &&
-               fields.KindOf(atom.field) != NameKind::kNone;
+        const NameKind kind = fields.KindOf(atom.field);
+        return atom.literals->exact_only && !atom.is_array && kind != NameKind::kNone &&
+               std::all_of(atom.literals->exact.begin(), atom.literals->exact.end(),
+                           [kind](const std::string& literal) {
+                             return NameOf(kind, literal).has_value();
+                           });
       });
   if (!guard.has_value()) return std::nullopt;
   std::vector<std::string> names;
   for (const GuardAtom& atom : *guard) {
     for (const std::string& literal : atom.literals->exact) {
-      std::optional<std::string> name = NameOf(fields.KindOf(atom.field), literal);
-      if (!name.has_value()) return std::nullopt;
-      names.push_back(std::move(*name));
+      names.push_back(*NameOf(fields.KindOf(atom.field), literal));
     }
   }
   return names;

@@ -52,14 +52,19 @@ TEST(UrgentExecNamesTest, NamesComeFromCommFileNameAndPathTestsThatEveryMatchNee
     expression: exec.comm == "dig" || exec.uid == 1
   - id: path_without_name
     expression: exec.file.path == "/usr/bin/"
+  - id: path_without_name_beside_comm
+    expression: exec.file.path in ["/usr/bin/", "/bin/x"] && exec.comm == "rsync"
   - id: by_ancestor
     expression: process.ancestors.comm == "sshd" && exec.uid == 0
   - id: not_an_exec
     expression: exit.code == 3 && process.comm == "scp"
 )");
   UrgentExecNames urgent = DeriveUrgentExecNames(*rules, fields::FieldCatalogue::Default());
-  EXPECT_THAT(urgent.names, ElementsAre("a-name-longer-t", "curl", "nc.openbsd", "socat", "wget"));
-  EXPECT_THAT(urgent.rules_named, ElementsAre("by_comm", "by_name_or_path", "long_name"));
+  EXPECT_THAT(urgent.names,
+              ElementsAre("a-name-longer-t", "curl", "nc.openbsd", "rsync", "socat", "wget"));
+  // A path test whose literal names no file leaves the comm conjunct to name it.
+  EXPECT_THAT(urgent.rules_named, ElementsAre("by_comm", "by_name_or_path", "long_name",
+                                              "path_without_name_beside_comm"));
   EXPECT_THAT(urgent.rules_waiting,
               ElementsAre("by_uid", "by_pattern", "negated", "some_disjunct_unnamed",
                           "path_without_name", "by_ancestor"));
