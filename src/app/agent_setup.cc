@@ -49,4 +49,20 @@ PipelineOptions PipelineOptionsFromConfig(const AgentConfig& config) {
   return options;
 }
 
+probe::CollectorOptions CollectorOptionsFromConfig(const AgentConfig& config) {
+  probe::CollectorOptions options;
+  options.ring_size_bytes = config.ring_size_mib << 20;
+  options.wakeup_threshold_bytes = options.ring_size_bytes / 8;
+  options.argv_capture_bytes = config.argv_max_bytes;
+  options.capture_env = config.capture_env;
+  if (config.attach == "tp_btf") {
+    options.attach_mode = probe::AttachMode::kTpBtf;
+  } else if (config.attach == "raw_tp") {
+    options.attach_mode = probe::AttachMode::kRawTp;
+  } else {
+    options.attach_mode = probe::AttachMode::kAuto;
+  }
+  return options;
+}
+
 }  // namespace picket::app

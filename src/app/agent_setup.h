@@ -15,6 +15,7 @@
 #include "app/agent_policy.h"
 #include "app/pipeline.h"
 #include "base/result.h"
+#include "probe/collector.h"
 
 namespace picket::app {
 
@@ -45,6 +46,14 @@ Result<AgentSetup> LoadAgentSetup(const AgentOptions& options);
 
 // Tree limits, agent facts and response safeguards from the config.
 PipelineOptions PipelineOptionsFromConfig(const AgentConfig& config);
+
+// Ring size, capture limits and attach mode from the config. The ring's
+// wake-up threshold is an eighth of the ring: it only guards against
+// overflow (seven eighths stay free for the wake-up and the drain), while
+// the poll interval sets the batch. A fixed 64 KiB was crossed inside every
+// 50 ms interval from ~1,300 execs/s on, which cost a second wake-up per
+// drain (docs/performance.md, eleventh round).
+probe::CollectorOptions CollectorOptionsFromConfig(const AgentConfig& config);
 
 }  // namespace picket::app
 

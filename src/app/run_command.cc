@@ -126,12 +126,6 @@ void LoadUrgentExecNames(probe::Collector& kernel, const engine::RuleSet& rules,
   spdlog::debug("exec rules waiting for the interval: {}", fmt::join(urgent.rules_waiting, ", "));
 }
 
-probe::AttachMode ParseAttach(const std::string& attach) {
-  if (attach == "tp_btf") return probe::AttachMode::kTpBtf;
-  if (attach == "raw_tp") return probe::AttachMode::kRawTp;
-  return probe::AttachMode::kAuto;
-}
-
 void LogStats(const Pipeline& pipeline, const probe::Collector& collector,
               const sinks::SinkSet& sinks, std::uint64_t events_in_interval, double seconds) {
   probe::CollectorStats kernel = collector.Stats();
@@ -170,11 +164,7 @@ int Run(const RunOptions& options) {
   SignalFd signals;  // blocks SIGINT/SIGTERM/SIGHUP before sink threads start
   std::unique_ptr<sinks::SinkSet> sinks = BuildSinks(config);
 
-  probe::CollectorOptions collector_options;
-  collector_options.ring_size_bytes = config.ring_size_mib << 20;
-  collector_options.argv_capture_bytes = config.argv_max_bytes;
-  collector_options.capture_env = config.capture_env;
-  collector_options.attach_mode = ParseAttach(config.attach);
+  const probe::CollectorOptions collector_options = CollectorOptionsFromConfig(config);
   Result<std::unique_ptr<probe::Collector>> collector = [&collector_options] {
     // libbpf parses the kernel's BTF (~12 MiB, freed once loaded): keep it
     // from raising the agent's peak RSS.
