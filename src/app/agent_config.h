@@ -45,7 +45,7 @@ struct AgentConfig {
   // Process tree.
   std::uint64_t max_processes = 65'536;
   std::uint64_t max_ancestors = 100;
-  std::uint64_t exit_grace_seconds = 5;
+  std::uint64_t exit_grace_seconds = 1;  // proc::ProcessTreeLimits::exit_grace_ns
 
   // Sinks.
   bool stdout_enabled = true;

@@ -138,5 +138,34 @@ TEST_F(PipelineTest, AncestorVerdictsDoNotOutliveALineageCut) {
   EXPECT_EQ(signals_.size(), 1u) << "a verdict remembered before the cut matched";
 }
 
+// An exited process stays indexed for the tree's exit grace (1 s of event
+// time by default) and is dropped within a reap interval after it; its
+// descendants keep it as an ancestor after that, so a rule about the
+// lineage still matches.
+TEST_F(PipelineTest, ExitedProcessesLeaveTheIndexSoonAfterTheGraceButStayAncestors) {
+  const std::uint64_t start = SecondsToNs(0);
+  const events::ProcessKey shell{.pid = 200, .start_time_ns = start};
+  const events::ProcessKey sleeper{.pid = 201, .start_time_ns = start + 1'000'000};
+  ForkAndExec(pipeline_, kScript, shell, start, "/usr/bin/bash", {"bash"});
+  ForkAndExec(pipeline_, shell, sleeper, start + 1'000'000, "/usr/bin/sleep", {"sleep", "9"});
+  pipeline_.Process(events::ExitEvent{.timestamp_ns = start + 2'000'000, .process = shell});
+
+  // Later events move event time on; the last one is 1.2 s after the exit.
+  for (std::uint32_t step = 1; step <= 12; ++step) {
+    const std::uint64_t ns = start + 2'000'000 + step * 100'000'000ULL;
+    ForkAndExec(pipeline_, kScript, {.pid = 300 + step, .start_time_ns = ns}, ns, "/usr/bin/true",
+                {"true"});
+    if (step == 9) {
+      EXPECT_NE(pipeline_.tree().Find(shell), nullptr) << "dropped within the grace";
+    }
+  }
+  EXPECT_EQ(pipeline_.tree().Find(shell), nullptr) << "still indexed 1.2 s after its exit";
+  EXPECT_GE(pipeline_.tree().stats().reaped, 1u);
+
+  RunCurlFromTmpScript(pipeline_, 202, 2, sleeper);
+  ASSERT_EQ(signals_.size(), 1u) << "the /tmp script is no longer an ancestor";
+  EXPECT_EQ(signals_[0].rule_id, "net_util");
+}
+
 }  // namespace
 }  // namespace picket::app
