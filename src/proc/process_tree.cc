@@ -107,10 +107,16 @@ void ProcessTree::Erase(std::unordered_map<std::uint32_t, Entry>::iterator it) {
   index_.erase(it);
 }
 
+void ProcessTree::QueueForReap(const Process& image) {
+  std::uint64_t reap_at_ns = image.exit_time_ns + limits_.exit_grace_ns;
+  if (!exited_.empty()) reap_at_ns = std::max(reap_at_ns, exited_.back().reap_at_ns);
+  exited_.push_back({reap_at_ns, image.key});
+}
+
 void ProcessTree::EvictOne() {
   while (!exited_.empty()) {
-    ReapCandidate candidate = exited_.top();
-    exited_.pop();
+    ReapCandidate candidate = exited_.front();
+    exited_.pop_front();
     auto it = index_.find(candidate.key.pid);
     if (it != index_.end() && it->second.image->key == candidate.key &&
         !it->second.image->is_alive()) {
@@ -262,7 +268,7 @@ ConstProcessPtr ProcessTree::ApplyExit(const events::ExitEvent& exit) {
     same->exit_time_ns = exit_time_ns;
     same->exit_code = exit.exit_code;
   }
-  exited_.push({image->exit_time_ns + limits_.exit_grace_ns, image->key});
+  QueueForReap(*image);
   return image;
 }
 
@@ -293,7 +299,7 @@ std::size_t ProcessTree::Seed(const std::vector<ProcessPtr>& images) {
     Link(*image, image->lineage_parent);
     Index(image, /*start_time_is_approximate=*/true);
     if (!image->is_alive()) {
-      exited_.push({image->exit_time_ns + limits_.exit_grace_ns, image->key});
+      QueueForReap(*image);
     }
     ++stats_.seeded;
     ++added;
@@ -302,9 +308,9 @@ std::size_t ProcessTree::Seed(const std::vector<ProcessPtr>& images) {
 }
 
 void ProcessTree::Reap(std::uint64_t now_ns) {
-  while (!exited_.empty() && exited_.top().reap_at_ns <= now_ns) {
-    ReapCandidate candidate = exited_.top();
-    exited_.pop();
+  while (!exited_.empty() && exited_.front().reap_at_ns <= now_ns) {
+    ReapCandidate candidate = exited_.front();
+    exited_.pop_front();
     auto it = index_.find(candidate.key.pid);
     // A stale candidate (the pid now holds another process) is just dropped.
     if (it != index_.end() && it->second.image->key == candidate.key &&

@@ -163,6 +163,30 @@ TEST(ProcessTreeTest, ExitedProcessStaysFindableUntilReaped) {
   EXPECT_EQ(tree.Find(100), nullptr);
 }
 
+// Records of two CPUs can cross by microseconds, so an exit can arrive after
+// a later one: it is never reaped before its own grace ends, and it is not
+// forgotten either (it goes with the exit queued before it).
+TEST(ProcessTreeTest, ExitsArrivingOutOfOrderAreReapedNoSoonerThanTheirGrace) {
+  ProcessTree tree({.exit_grace_ns = 100});
+  SpawnShell(tree);
+  tree.ApplyFork(Fork(Key(100), Key(41), 10));
+  tree.ApplyFork(Fork(Key(100), Key(42), 11));
+  tree.ApplyFork(Fork(Key(100), Key(43), 12));
+  tree.ApplyExit(Exit(Key(41), 30));
+  tree.ApplyExit(Exit(Key(42), 40));
+  tree.ApplyExit(Exit(Key(43), 35));  // after 42's, though it happened first
+
+  tree.Reap(/*now_ns=*/134);
+  EXPECT_EQ(tree.Find(41), nullptr);
+  EXPECT_NE(tree.Find(43), nullptr);
+  tree.Reap(/*now_ns=*/135);
+  EXPECT_NE(tree.Find(42), nullptr);
+  tree.Reap(/*now_ns=*/140);
+  EXPECT_EQ(tree.Find(42), nullptr);
+  EXPECT_EQ(tree.Find(43), nullptr);
+  EXPECT_EQ(tree.stats().reaped, 3u);
+}
+
 TEST(ProcessTreeTest, LateEventWithinGraceResolvesExitedParent) {
   ProcessTree tree({.exit_grace_ns = 1000});
   SpawnShell(tree);
