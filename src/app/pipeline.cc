@@ -30,7 +30,7 @@ nlohmann::json VariablesJson(const std::map<std::string, secl::OwnedValue>& vari
 }
 
 // Event time. A tenth of the default exit grace: exited entries outlive it
-// by at most this much (a Reap() with nothing due is one heap-top compare).
+// by at most this much (a Reap() with nothing due compares one deadline).
 constexpr std::uint64_t kReapEveryNs = 100'000'000;
 
 std::uint32_t EventPid(const events::Event& event) {
